@@ -1,0 +1,2 @@
+// Placeholder: the canaries module is being written.
+import Pool

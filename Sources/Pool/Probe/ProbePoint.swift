@@ -1,0 +1,59 @@
+/// A named point on the protocol's path where a probe is called.
+///
+/// The order below is the order a worker passes them in one job. Thread 0 (the caller)
+/// passes `jobStarted` instead of `taskClaimed` and never parks. The `value` passed with a
+/// point is documented per case; it is 0 where none is listed.
+public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    /// Worker: about to block in the kernel (futex). value: the word it will wait on.
+    case beforePark
+    /// Worker: returned from the kernel (woken, spuriously or not).
+    case afterWake
+    /// Worker: its claiming RMW succeeded. value: the job's target.
+    case taskClaimed
+    /// Caller: the job was published to the workers. value: the job's target.
+    case jobStarted
+    /// Any thread: its share is computed. value: its contribution.
+    case shareDone
+    /// Worker: every task of the job has been claimed (waitForStarted returned).
+    case allTasksClaimed
+    /// Any thread: about to merge its contribution into the reducer. value: the contribution.
+    case beforeMerge
+    /// Any thread: holds the reducer's lock.
+    case lockTaken
+    /// Any thread: decremented the reducer's remaining-thread count. value: the new count.
+    case countDecremented
+    /// Any thread: about to release the reducer's lock (still holds it). Fired before the
+    /// releasing store so that an owner check cannot race with the next taker.
+    case lockReleasing
+    /// The one thread that finished last: holds the job's total. value: the total.
+    case totalReceived
+    /// Any thread: has raised the stop signal after a failure.
+    case stopRaised
+
+    public var description: String {
+        switch self {
+        case .beforePark: "before park"
+        case .afterWake: "after wake"
+        case .taskClaimed: "task claimed"
+        case .jobStarted: "job started"
+        case .shareDone: "share done"
+        case .allTasksClaimed: "all tasks claimed"
+        case .beforeMerge: "before merge"
+        case .lockTaken: "lock taken"
+        case .countDecremented: "count decremented"
+        case .lockReleasing: "lock releasing"
+        case .totalReceived: "total received"
+        case .stopRaised: "stop raised"
+        }
+    }
+
+    /// Whether a failure thrown here may surface after the job's total is complete, so that
+    /// the job itself can still succeed (and only the next one sees "stopped"). True for the
+    /// points a thread passes after its decrement: see docs/PROTOCOL.md, "Late failures".
+    public var isAfterContribution: Bool {
+        switch self {
+        case .countDecremented, .lockReleasing, .totalReceived, .stopRaised: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import CPoolSupport
+import Glibc
+import Synchronization
+
+/// A 32-bit futex word, plus a count of the threads blocked (or about to block) on it.
+///
+/// The count lets the publisher skip the ~150 ns wake syscall when nobody sleeps, which is
+/// the common case for a pool whose workers are still spinning. The skip is safe only if
+/// publisher and sleeper follow the store-buffer (Dekker) pattern:
+///
+/// - sleeper: `sleepers += 1` (seq_cst RMW), then futex_wait(word, expected): the kernel
+///   reads `word` under its bucket lock and sleeps only if it still equals `expected`;
+/// - publisher: changes `word` with a seq_cst RMW, then loads `sleepers` (seq_cst) and
+///   wakes if it is not 0.
+///
+/// Either the publisher's load sees the sleeper's increment (and wakes it), or the
+/// increment comes later in the single seq_cst order, so the kernel's read of the word,
+/// which follows it, sees the new value and the futex call returns EAGAIN at once. A
+/// sleeper that parked before the publisher's wake is on the futex queue and is woken.
+/// See docs/PROTOCOL.md, "Why no wake-up is lost".
+///
+/// Ownership: owned by one scheduler, which calls `deallocate()` in its deinit.
+@frozen
+public struct ParkingWord: Sendable {
+    public let word: PaddedAtomic<UInt32>
+    @usableFromInline
+    let sleepers: PaddedAtomic<UInt32>
+
+    public init(_ initialValue: UInt32) {
+        word = PaddedAtomic(initialValue)
+        sleepers = PaddedAtomic(0)
+    }
+
+    public func deallocate() {
+        word.deallocate()
+        sleepers.deallocate()
+    }
+
+    /// Blocks while the word equals `expected`. May return spuriously: callers loop.
+    @inlinable
+    public func park(whileEqualTo expected: UInt32) {
+        // seq_cst: the sleeper's half of the Dekker pair; pairs with the seq_cst load of
+        // `sleepers` in `wakeAllIfSleeping`.
+        sleepers.pointer.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        var error: Int32 = 0
+        _ = cpool_futex_wait(word.address.assumingMemoryBound(to: UInt32.self), expected, &error)
+        // relaxed: only a hint for the publisher; an extra wake is harmless.
+        sleepers.pointer.pointee.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// Wakes every thread parked on the word, if any may be. Call it after changing the word
+    /// with a seq_cst RMW or store.
+    @inlinable
+    public func wakeAllIfSleeping() {
+        // seq_cst: the publisher's half of the Dekker pair; pairs with the seq_cst increment
+        // in `park`.
+        if sleepers.pointer.pointee.load(ordering: .sequentiallyConsistent) != 0 {
+            wakeAll()
+        }
+    }
+
+    /// Wakes every parked thread unconditionally (one syscall).
+    @inlinable
+    public func wakeAll() {
+        _ = cpool_futex_wake(word.address.assumingMemoryBound(to: UInt32.self), Int32.max)
+    }
+
+    /// Threads blocked or about to block (a diagnostic snapshot; relaxed).
+    public var sleeperCount: UInt32 { sleepers.pointer.pointee.load(ordering: .relaxed) }
+}

@@ -1,0 +1,81 @@
+import Synchronization
+
+/// A reusable barrier for a fixed number of parties that a stop can break.
+///
+/// `pthread_barrier_t` cannot be cancelled: once a party has died, the others wait forever.
+/// This one can. The generation word counts rounds in steps of 2; bit 0 is "broken". A
+/// broken barrier stays broken, and every waiter, present or future, gets `.stopped`.
+///
+/// One round: each party does one fetch-add on `arrived`. The last one resets `arrived`,
+/// bumps the generation (seq_cst RMW) and wakes parked parties if any. The others spin
+/// (bounded), then park on the generation word.
+///
+/// Ownership: owned by one scheduler, which calls `deallocate()` in its deinit.
+public struct StoppableBarrier: Sendable {
+    public let generation: ParkingWord
+    @usableFromInline let arrived: PaddedAtomic<UInt32>
+    @usableFromInline let parties: UInt32
+
+    public init(parties: Int) {
+        precondition(parties >= 1, "StoppableBarrier needs at least 1 party, got \(parties)")
+        generation = ParkingWord(0)
+        arrived = PaddedAtomic(0)
+        self.parties = UInt32(parties)
+    }
+
+    public func deallocate() {
+        generation.deallocate()
+        arrived.deallocate()
+    }
+
+    @inlinable
+    public var isBroken: Bool {
+        // relaxed: a hint; arriveAndWait re-reads with acquire.
+        generation.word.pointer.pointee.load(ordering: .relaxed) & 1 != 0
+    }
+
+    /// Waits until all parties have arrived in this round. Throws `.stopped` if the barrier
+    /// is or becomes broken before the round completes (as seen by this party).
+    @inlinable
+    public func arriveAndWait<Probe: PoolProbe>(
+        thread: Int, policy: SpinPolicy, probe: Probe
+    ) throws(ProtocolInterruption) {
+        let word = generation.word
+        // acquire: pairs with the previous round's bump, so this party sees `arrived` reset.
+        let round = word.pointer.pointee.load(ordering: .acquiring)
+        if round & 1 != 0 { throw .stopped }
+        // acquiring-and-releasing: release hands this party's writes (the caller's request)
+        // to the last arriver; acquire lets the last arriver collect every party's writes.
+        let before = arrived.pointer.pointee.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
+        if before + 1 == parties {
+            // relaxed: published by the generation bump below.
+            arrived.pointer.pointee.store(0, ordering: .relaxed)
+            // seq_cst: release publishes everything collected above to the waiters (pairs with
+            // their acquiring load below); seq_cst is ParkingWord's publisher half.
+            word.pointer.pointee.wrappingAdd(2, ordering: .sequentiallyConsistent)
+            generation.wakeAllIfSleeping()
+            PoolTrace.log(thread, "barrier: round \(round >> 1) complete")
+            return
+        }
+        while true {
+            let changed = BoundedSpinWait.wait(
+                policy: policy,
+                until: { word.pointer.pointee.load(ordering: .relaxed) != round },
+                orFull: { word.pointer.pointee.load(ordering: .relaxed) != round })
+            if changed { break }
+            try probe.pass(.beforePark, thread: thread, value: UInt64(round))
+            PoolTrace.log(thread, "barrier: parks in round \(round >> 1)")
+            generation.park(whileEqualTo: round)
+            try probe.pass(.afterWake, thread: thread, value: UInt64(round))
+        }
+        // acquire: pairs with the last arriver's seq_cst bump (or the breaker's).
+        if word.pointer.pointee.load(ordering: .acquiring) & 1 != 0 { throw .stopped }
+    }
+
+    /// Breaks the barrier for good and wakes every parked party.
+    public func breakBarrier() {
+        // seq_cst: release for symmetry with the bump; the wake that follows is unconditional.
+        generation.word.pointer.pointee.bitwiseOr(1, ordering: .sequentiallyConsistent)
+        generation.wakeAll()
+    }
+}

@@ -1,0 +1,2 @@
+// Placeholder: the stress driver is being written.
+import Pool
