@@ -1,2 +1,0 @@
-// Placeholder: the canaries module is being written.
-import Pool
