@@ -113,6 +113,9 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
         if core.threadCount == 1 || target < Scheduler.minimumJobSize {
             return try runOnCaller(target: target)
         }
+        // After a failure, workers of the failed job may still be merging: never reset the
+        // reducer under them. (A stop raised too late for this check makes start throw.)
+        if core.scheduler.isStopped { throw core.stoppedError() }
         core.reducer.reset(threadCount: core.threadCount)
         do {
             try core.scheduler.start(target: target, probe: core.probe)
