@@ -7,5 +7,3 @@ public typealias SilentFailureFutexScheduler = FutexScheduler
 public typealias NoWaitForStartedFutexScheduler = FutexScheduler
 public typealias UnlockedMergeReducer = SpinLockReducer
 public typealias LateUnlockReducer = SpinLockReducer
-public typealias RelaxedPublicationReducer = SpinLockReducer
-public typealias RelaxedTargetFutexScheduler = FutexScheduler
