@@ -1,0 +1,156 @@
+# shellcheck shell=bash disable=SC2034  # (variables here are read by the scripts that source it)
+# Shared by scripts/tsan.sh and scripts/soak.sh: toolchain lookup, the ThreadSanitizer
+# environment check, TSan options, running a command under TSan and reading its verdict.
+# Source it from the repository root, with `set -euo pipefail` already on.
+
+# Where TSan builds go (never the plain .build: a sanitized build invalidates it).
+TSAN_SCRATCH_PATH=${TSAN_SCRATCH_PATH:-.build-tsan}
+
+# Prefix for TSan processes: empty, or `setarch <arch> -R` when ASLR must be off (see below).
+TSAN_LAUNCHER=()
+
+say() { printf '%s: %s\n' "${SCRIPT_NAME:-script}" "$*"; }
+# join_with SEPARATOR ITEM...: the items on one line.
+join_with() {
+    local separator=$1 first=${2:-}
+    shift 2 || shift $#
+    printf '%s' "$first" "${@/#/$separator}"
+}
+step() { printf '\n==> %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+# The Swift toolchain: on PATH, or at /opt/swift (this project's machine kind).
+find_swift() {
+    if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+        export PATH="$PATH:/opt/swift/usr/bin"
+    fi
+    if ! command -v swift >/dev/null 2>&1; then
+        say "no Swift toolchain found (expected Swift 6.3 on PATH or at /opt/swift)" >&2
+        return 1
+    fi
+}
+
+# A non-negative integer, or usage error.
+require_count() {
+    local name=$1 value=$2
+    if ! [[ $value =~ ^[0-9]+$ ]]; then
+        printf '%s: %s must be a non-negative integer, got "%s"\n' "${SCRIPT_NAME:-script}" "$name" "$value" >&2
+        usage_error
+    fi
+}
+
+# TSan maps its shadow memory at fixed addresses. With more than 28 bits of mmap
+# randomisation (Ubuntu 24.04 kernels default to 32) a library can land inside them and TSan
+# dies at start with "FATAL: ThreadSanitizer: unexpected memory mapping" (NOTES §5).
+# Fix order: lower the sysctl when we are root and may (TSAN_FIX_SYSCTL=0 forbids it);
+# otherwise run TSan processes with ASLR off (`setarch -R`), which avoids the same layouts.
+check_tsan_environment() {
+    local bits_file=/proc/sys/vm/mmap_rnd_bits bits
+    if [ ! -r "$bits_file" ]; then
+        say "environment: $bits_file unreadable; assuming the kernel suits TSan"
+        return 0
+    fi
+    bits=$(<"$bits_file")
+    if [ "$bits" -le 28 ]; then
+        say "environment: vm.mmap_rnd_bits=$bits (<= 28): fine for TSan"
+        return 0
+    fi
+    say "environment: vm.mmap_rnd_bits=$bits is above 28: TSan may die with 'unexpected memory mapping'."
+    say "environment: the fix (as root, until reboot): sysctl -w vm.mmap_rnd_bits=28"
+    if [ "$(id -u)" = 0 ] && [ "${TSAN_FIX_SYSCTL:-1}" = 1 ]; then
+        if { sysctl -w vm.mmap_rnd_bits=28 >/dev/null 2>&1 || echo 28 >"$bits_file"; } 2>/dev/null \
+            && [ "$(<"$bits_file")" -le 28 ]; then
+            say "environment: applied it: vm.mmap_rnd_bits $bits -> 28 (running as root; TSAN_FIX_SYSCTL=0 forbids this)"
+            return 0
+        fi
+        say "environment: could not apply it (read-only /proc/sys: a container without --privileged?)"
+    else
+        say "environment: not applied (not root, or TSAN_FIX_SYSCTL=0)"
+    fi
+    if setarch "$(uname -m)" -R true 2>/dev/null; then
+        TSAN_LAUNCHER=(setarch "$(uname -m)" -R)
+        say "environment: running TSan processes with ASLR off instead (setarch -R)"
+    else
+        say "environment: setarch -R is not allowed here either; TSan may fail to start" >&2
+    fi
+}
+
+# TSAN_OPTIONS for every sanitized process:
+# - halt_on_error=1: stop at the first report, with the interleaving that caused it still
+#   on screen, instead of piling up follow-on reports;
+# - history_size=4: each thread keeps its last 2^(15+4) = 512 Ki memory accesses (~4 MiB).
+#   The racing accesses of a broken publication are separated by whole spin waits (up to
+#   ~10^4 relaxed loads per wait, more on an oversubscribed machine), which the default 2
+#   (128 Ki) can overflow; then TSan still reports, but prints "failed to restore the
+#   stack" for the earlier access. 4 keeps both stacks at a memory cost that is small even
+#   for the stress driver's few dozen threads;
+# - log_path: every process writes its report to its own file (<prefix>.<pid>), so a race
+#   in a child process (a Swift Testing exit test, whose exit code the test may expect to be
+#   a failure) is still found;
+# - exitcode=66: TSan's default, spelled out because the verdict relies on it.
+# TSAN_EXTRA_OPTIONS is appended (later options win).
+tsan_options() {
+    local report_prefix=$1
+    printf 'halt_on_error=1 history_size=4 exitcode=66 log_path=%s %s' \
+        "$report_prefix" "${TSAN_EXTRA_OPTIONS:-}"
+}
+
+# Whether any report file under the prefix holds a ThreadSanitizer warning.
+tsan_reported() {
+    local report_prefix=$1
+    compgen -G "$report_prefix.*" >/dev/null || return 1
+    grep -qs 'WARNING: ThreadSanitizer' "$report_prefix".*
+}
+
+# Prints the first report's headline and summary lines (the full report stays in its file).
+show_tsan_report() {
+    local report_prefix=$1 file
+    for file in "$report_prefix".*; do
+        [ -f "$file" ] || continue
+        say "TSan report in $file:"
+        grep -m1 -A12 'WARNING: ThreadSanitizer' "$file" | sed 's/^/    /'
+        grep -m1 '^SUMMARY: ThreadSanitizer' "$file" | sed 's/^/    /' || true
+        break
+    done
+}
+
+# run_under_tsan REPORT_PREFIX TIMEOUT_SECONDS LOG_FILE [--seq-cst] COMMAND...
+# Runs the command with TSan options, bounded by timeout, its output written to LOG_FILE.
+# Returns the command's exit status (124/137 on timeout). With --seq-cst every atomic
+# operation is treated as sequentially consistent (force_seq_cst_atomics=1).
+run_under_tsan() {
+    local report_prefix=$1 limit=$2 log_file=$3
+    shift 3
+    local options
+    options=$(tsan_options "$report_prefix")
+    if [ "${1:-}" = --seq-cst ]; then
+        options="$options force_seq_cst_atomics=1"
+        shift
+    fi
+    rm -f "$report_prefix".*
+    mkdir -p "$(dirname "$report_prefix")"
+    local status=0
+    TSAN_OPTIONS="$options" timeout --kill-after=30 "$limit" \
+        ${TSAN_LAUNCHER[@]+"${TSAN_LAUNCHER[@]}"} "$@" >"$log_file" 2>&1 || status=$?
+    return "$status"
+}
+
+# Stall deadline for stress under TSan: TSan slows protocol code 5-50x (NOTES §5), and a
+# stall verdict under TSan must mean a real stall, not instrumentation overhead.
+TSAN_WATCHDOG_SECONDS=${TSAN_WATCHDOG_SECONDS:-60}
+
+# The ordering canaries: broken variants that only ThreadSanitizer can see.
+TSAN_CANARIES=(relaxed-publication relaxed-target)
+
+# run_tsan_canary STRESS_BINARY VARIANT SECONDS SEED REPORT_PREFIX LOG_FILE
+# Runs one ordering canary under TSan. Succeeds when TSan reported a data race (the expected
+# outcome); sets canary_elapsed (seconds) and canary_status (the process's exit code).
+run_tsan_canary() {
+    local binary=$1 variant=$2 seconds=$3 seed=$4 prefix=$5 log_file=$6
+    local started=$SECONDS
+    canary_status=0
+    run_under_tsan "$prefix" $((seconds * 2 + 120)) "$log_file" \
+        "$binary" --variant "$variant" --seconds "$seconds" --seed "$seed" \
+        --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet || canary_status=$?
+    canary_elapsed=$((SECONDS - started))
+    tsan_reported "$prefix" && grep -qs 'ThreadSanitizer: data race' "$prefix".*
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The nightly soak (docs/TSAN.md): for SECONDS (default 600), run the stress self-test, then
+# the stress driver in release and under ThreadSanitizer, write every JSON report to a
+# results folder, and print one summary. Exits non-zero on anything found.
+#
+#   scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [--shard NAME]
+#                   [--results DIR]
+#   scripts/soak.sh --merge DIR... [--results DIR]     one summary over several results folders
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=soak.sh
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
+
+usage() {
+    cat <<'EOF'
+usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [--shard NAME] [--results DIR]
+       scripts/soak.sh --merge DIR... [--results DIR]
+
+  SECONDS          total stress time (default 600; builds not included). The self-test runs
+                   first (each canary up to 30 s, stopping at detection); what is left goes
+                   60% to release stress and 40% to TSan stress, at least 10 s each.
+  --seed-base N    first seed of this shard's range (default $SOAK_SEED_BASE or random).
+                   Stress runs in segments of $SOAK_SEGMENT_SECONDS (default 120) s, each with
+                   the next seed: N, N+1, ... The TSan segments reuse the same seeds, so the
+                   two throughputs compare the same plans.
+  --scheduler S    basic, futex or all (default $SOAK_SCHEDULER or all)
+  --shard NAME     name of this shard (default $SOAK_SHARD or "local"); goes into the folder name
+  --results DIR    results folder (default results/soak-<UTC time>-<shard>)
+  --merge DIR...   combine the results folders of several shards (searched recursively)
+                   into one summary; exits non-zero if any shard found anything or is incomplete
+
+Environment: SOAK_SEED_BASE, SOAK_SCHEDULER, SOAK_SHARD, SOAK_SEGMENT_SECONDS,
+SOAK_SELF_TEST=0 (skip the self-test), plus TSAN_* of scripts/tsan.sh (TSAN_SCRATCH_PATH,
+TSAN_WATCHDOG_SECONDS, TSAN_FIX_SYSCTL). Release builds go to .build-soak.
+Exit: 0 clean; 1 something found (violation, stall, TSan report, surviving canary, failed
+run); 64 usage error.
+EOF
+}
+usage_error() { usage >&2; exit 64; }
+
+summarize() { find_swift && swift scripts/soak-summary.swift "$@"; }
+
+total_seconds=600
+seed_base=${SOAK_SEED_BASE:-}
+scheduler=${SOAK_SCHEDULER:-all}
+shard=${SOAK_SHARD:-local}
+results=""
+segment_seconds=${SOAK_SEGMENT_SECONDS:-120}
+merge_folders=()
+merge_mode=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --seed-base) [ $# -ge 2 ] || usage_error; seed_base=$2; shift 2 ;;
+        --scheduler) [ $# -ge 2 ] || usage_error; scheduler=$2; shift 2 ;;
+        --shard) [ $# -ge 2 ] || usage_error; shard=$2; shift 2 ;;
+        --results) [ $# -ge 2 ] || usage_error; results=$2; shift 2 ;;
+        --merge) merge_mode=1; shift ;;
+        --help|-h) usage; exit 0 ;;
+        -*) printf 'soak.sh: unknown option "%s"\n' "$1" >&2; usage_error ;;
+        *)
+            if [ "$merge_mode" = 1 ]; then
+                merge_folders+=("$1")
+            else
+                require_count SECONDS "$1"
+                total_seconds=$1
+            fi
+            shift ;;
+    esac
+done
+
+if [ "$merge_mode" = 1 ]; then
+    [ ${#merge_folders[@]} -gt 0 ] || { echo "soak.sh: --merge needs at least one results folder" >&2; usage_error; }
+    results=${results:-results/soak-merged-$(date -u +%Y%m%dT%H%M%SZ)}
+    mkdir -p "$results"
+    summarize --merge --out "$results" "${merge_folders[@]}"
+    exit $?
+fi
+
+case $scheduler in basic|futex|all) ;; *) echo "soak.sh: --scheduler must be basic, futex or all, not \"$scheduler\"" >&2; usage_error ;; esac
+[[ $shard =~ ^[A-Za-z0-9._-]+$ ]] || { echo "soak.sh: --shard must be letters, digits, '.', '_' or '-'" >&2; usage_error; }
+require_count SOAK_SEGMENT_SECONDS "$segment_seconds"
+[ "$segment_seconds" -ge 10 ] || { echo "soak.sh: SOAK_SEGMENT_SECONDS must be at least 10" >&2; usage_error; }
+[ "$total_seconds" -ge 1 ] || { echo "soak.sh: SECONDS must be at least 1" >&2; usage_error; }
+[ -n "$seed_base" ] || seed_base=$(( RANDOM << 30 | RANDOM << 15 | RANDOM ))
+require_count "seed base" "$seed_base"
+results=${results:-results/soak-$(date -u +%Y%m%dT%H%M%SZ)-$shard}
+mkdir -p "$results/reports"
+runs="$results/runs.tsv"
+
+# One line per run, read by scripts/soak-summary.swift:
+# phase, seed, planned seconds, exit code, TSan report (yes/no/-), detail (the JSON report,
+# or the canary's name), log; file names relative to the results folder, so that a
+# downloaded artifact still reads.
+printf 'phase\tseed\tseconds\texit\ttsan_report\tdetail\tlog\n' >"$runs"
+record_run() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$runs"; }
+
+step "toolchain, environment, builds"
+find_swift
+swift --version 2>&1 | head -1
+check_tsan_environment
+{
+    printf 'shard=%s\nscheduler=%s\nseconds=%s\nseed_base=%s\nsegment_seconds=%s\n' \
+        "$shard" "$scheduler" "$total_seconds" "$seed_base" "$segment_seconds"
+    printf 'commit=%s\nstarted=%s\nhost_cpus=%s\n' "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc)"
+    printf 'toolchain=%s\n' "$(swift --version 2>&1 | head -1)"
+} >"$results/meta.env"
+build_started=$SECONDS
+timeout 1500 swift build -c release --scratch-path .build-soak --product stress
+timeout 1500 swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --product stress
+release_binary="$(swift build -c release --scratch-path .build-soak --show-bin-path)/stress"
+tsan_binary="$(swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --show-bin-path)/stress"
+say "builds took $((SECONDS - build_started)) s (not counted in the ${total_seconds} s)"
+say "shard $shard, scheduler $scheduler, seeds from $seed_base, results in $results"
+
+stress_started=$SECONDS
+if [ "${SOAK_SELF_TEST:-1}" = 1 ]; then
+    step "self-test: every canary the harness must catch (up to 30 s each)"
+    status=0
+    timeout --kill-after=30 900 "$release_binary" --self-test --seconds 30 --seed "$seed_base" \
+        >"$results/self-test.log" 2>&1 || status=$?
+    cat "$results/self-test.log"
+    record_run self-test "$seed_base" 30 "$status" - - self-test.log
+fi
+
+# What is left after the self-test: 60% release, 40% TSan, at least 10 s each.
+left=$(( total_seconds - (SECONDS - stress_started) ))
+release_seconds=$(( left * 6 / 10 ))
+[ "$release_seconds" -ge 10 ] || release_seconds=10
+tsan_seconds=$(( left - release_seconds ))
+[ "$tsan_seconds" -ge 10 ] || tsan_seconds=10
+
+# run_segments PHASE SECONDS: stress in segments of at most segment_seconds, seeds from
+# seed_base upwards; stops the phase at the first run that fails.
+run_segments() {
+    local phase=$1 remaining=$2 seed=$seed_base length status report json log prefix
+    while [ "$remaining" -gt 0 ]; do
+        length=$segment_seconds
+        # No stub segment at the end: fold a short remainder into this one.
+        [ $((remaining - length)) -ge 10 ] || length=$remaining
+        json="$results/$phase-$seed.json"
+        log="$results/$phase-$seed.log"
+        status=0
+        report=-
+        if [ "$phase" = release ]; then
+            timeout --kill-after=30 $((length + 120)) "$release_binary" --seconds "$length" --seed "$seed" \
+                --scheduler "$scheduler" --json "$json" --quiet >"$log" 2>&1 || status=$?
+        else
+            prefix="$results/reports/tsan-$seed"
+            run_under_tsan "$prefix" $((length * 2 + 180)) "$log" "$tsan_binary" --seconds "$length" \
+                --seed "$seed" --scheduler "$scheduler" --watchdog "$TSAN_WATCHDOG_SECONDS" \
+                --json "$json" --quiet || status=$?
+            if tsan_reported "$prefix"; then report=yes; show_tsan_report "$prefix"; else report=no; fi
+        fi
+        record_run "$phase" "$seed" "$length" "$status" "$report" "${json##*/}" "${log##*/}"
+        say "$phase: seed $seed, ${length} s: exit $status$([ "$report" = yes ] && echo ', TSan report')"
+        if [ "$status" != 0 ] || [ "$report" = yes ]; then
+            tail -n 30 "$log" | sed 's/^/    /'
+            say "$phase: stopping this phase at the first failure (replay: stress --seed $seed --scheduler $scheduler)"
+            return 0
+        fi
+        remaining=$((remaining - length))
+        seed=$((seed + 1))
+    done
+}
+
+step "release stress: ${release_seconds} s"
+run_segments release "$release_seconds"
+
+step "TSan: the ordering canaries must be reported on this machine"
+# A clean TSan soak means something only if TSan sees a planted ordering bug here.
+for variant in "${TSAN_CANARIES[@]}"; do
+    prefix="$results/reports/canary-$variant"
+    if run_tsan_canary "$tsan_binary" "$variant" 20 "$seed_base" "$prefix" "$results/tsan-canary-$variant.log"; then
+        say "canary $variant: reported by TSan after ${canary_elapsed} s"
+        record_run tsan-canary "$seed_base" 20 "$canary_status" yes "$variant" "tsan-canary-$variant.log"
+    else
+        say "canary $variant: NOT reported by TSan within 20 s (exit $canary_status)" >&2
+        record_run tsan-canary "$seed_base" 20 "$canary_status" no "$variant" "tsan-canary-$variant.log"
+    fi
+done
+
+step "TSan stress: ${tsan_seconds} s"
+run_segments tsan "$tsan_seconds"
+
+say "stress phases took $((SECONDS - stress_started)) s of the ${total_seconds} s budget"
+step "summary"
+summarize --out "$results" "$results"

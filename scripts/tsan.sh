@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# The ThreadSanitizer suite (docs/TSAN.md):
+#   1. environment check (vm.mmap_rnd_bits);
+#   2. TSan builds in their own scratch path;
+#   3. `swift test --sanitize=thread`;
+#   4. a TSan stress run of the real pool;
+#   5. the proof: each ordering canary must make TSan report, and must be classified as an
+#      ordering bug (its report disappears with force_seq_cst_atomics=1).
+# Any TSan report on the real pool fails the run; each report is re-run with every atomic
+# made seq_cst, to tell a memory-ordering bug from a plain race. Ends with a one-line verdict.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=tsan.sh
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
+
+usage() {
+    cat <<'EOF'
+usage: scripts/tsan.sh [--stress-seconds S] [--canary-seconds S] [--seed N] [--help]
+
+  --stress-seconds S  TSan stress run of the real pool (default $TSAN_STRESS_SECONDS or 60)
+  --canary-seconds S  budget of each ordering canary run (default $TSAN_CANARY_SECONDS or 20);
+                      a canary normally makes TSan report within a second or two
+  --seed N            stress seed (default $TSAN_SEED or random, printed); replays the plan
+
+Environment: TSAN_STRESS_SECONDS, TSAN_CANARY_SECONDS, TSAN_SEED, TSAN_SCRATCH_PATH
+(.build-tsan), TSAN_RESULTS_DIR (results/tsan-<time>), TSAN_BUILD_TIMEOUT (1500 s),
+TSAN_TEST_TIMEOUT (1200 s), TSAN_WATCHDOG_SECONDS (60: stress stall deadline under TSan),
+TSAN_FIX_SYSCTL (1: lower vm.mmap_rnd_bits when root),
+TSAN_EXTRA_OPTIONS (appended to TSAN_OPTIONS).
+A short CI budget: TSAN_STRESS_SECONDS=20 TSAN_CANARY_SECONDS=10 scripts/tsan.sh
+
+Exit: 0 clean; 1 TSan reported on the real pool; 2 a failure without a TSan report (build,
+test, stress violation or stall, timeout); 3 the TSan proof failed (a canary went
+unreported or was misclassified); 64 usage error.
+EOF
+}
+usage_error() { usage >&2; exit 64; }
+
+stress_seconds=${TSAN_STRESS_SECONDS:-60}
+canary_seconds=${TSAN_CANARY_SECONDS:-20}
+seed=${TSAN_SEED:-}
+build_timeout=${TSAN_BUILD_TIMEOUT:-1500}
+test_timeout=${TSAN_TEST_TIMEOUT:-1200}
+while [ $# -gt 0 ]; do
+    case $1 in
+        --stress-seconds) [ $# -ge 2 ] || usage_error; stress_seconds=$2; shift 2 ;;
+        --canary-seconds) [ $# -ge 2 ] || usage_error; canary_seconds=$2; shift 2 ;;
+        --seed) [ $# -ge 2 ] || usage_error; seed=$2; shift 2 ;;
+        --help|-h) usage; exit 0 ;;
+        *) printf 'tsan.sh: unknown argument "%s"\n' "$1" >&2; usage_error ;;
+    esac
+done
+require_count "stress seconds" "$stress_seconds"
+require_count "canary seconds" "$canary_seconds"
+[ -n "$seed" ] || seed=$(( RANDOM << 30 | RANDOM << 15 | RANDOM ))
+require_count "seed" "$seed"
+results=${TSAN_RESULTS_DIR:-results/tsan-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$results/reports"
+
+# The first failure decides the exit code; every finding goes into the verdict.
+exit_code=0
+findings=()
+notes=()
+record_failure() {
+    local code=$1 text=$2
+    [ "$exit_code" != 0 ] || exit_code=$code
+    findings+=("$text")
+    say "FAILED: $text" >&2
+}
+
+# Re-runs a case that TSan reported with every atomic treated as seq_cst. If the report
+# disappears, some atomic was too weak (an ordering bug); if it stays, no atomic orders the
+# accesses at all (a plain race). Prints and returns the classification.
+classify_report() {
+    local name=$1 limit=$2
+    shift 2
+    local prefix="$results/reports/$name-seq-cst" status=0
+    say "re-running $name with force_seq_cst_atomics=1 to classify the report"
+    run_under_tsan "$prefix" "$limit" "$results/$name-seq-cst.log" --seq-cst "$@" || status=$?
+    if tsan_reported "$prefix"; then
+        classification="plain race (the report stays with every atomic seq_cst: nothing orders these accesses)"
+    elif [ "$status" = 0 ]; then
+        classification="memory-ordering bug (the report disappears with every atomic seq_cst: an atomic is too weak)"
+    else
+        classification="unclassified (the seq_cst re-run failed with exit $status, see $results/$name-seq-cst.log)"
+    fi
+    say "$name: $classification"
+}
+
+# jobs and jobs/s from a stress JSON report, for the verdict (empty if absent).
+stress_throughput() {
+    local json=$1
+    [ -s "$json" ] || return 0
+    grep -o '"jobsPerSecond"[[:space:]]*:[[:space:]]*[0-9.eE+-]*' "$json" | head -1 | sed 's/.*://; s/[[:space:]]//g'
+}
+
+step "toolchain and environment"
+find_swift
+swift --version 2>&1 | head -1
+check_tsan_environment
+say "seed $seed, stress ${stress_seconds}s, canaries ${canary_seconds}s each, results in $results"
+
+step "TSan builds (scratch path $TSAN_SCRATCH_PATH)"
+build_ok=1
+if ! timeout "$build_timeout" swift build --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --build-tests; then
+    record_failure 2 "debug TSan build (with tests) failed or timed out"
+    build_ok=0
+fi
+if ! timeout "$build_timeout" swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --product stress; then
+    record_failure 2 "release TSan build of stress failed or timed out"
+    build_ok=0
+fi
+stress_binary="$(swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --show-bin-path)/stress"
+
+if [ "$build_ok" = 1 ]; then
+    step "swift test --sanitize=thread"
+    # Swift Testing prints "passed" even when TSan reported: only the exit code and the
+    # report files tell (NOTES §5).
+    test_command=(swift test --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --skip-build)
+    test_status=0
+    run_under_tsan "$results/reports/tests" "$test_timeout" "$results/tests.log" "${test_command[@]}" || test_status=$?
+    grep -E 'Test run with|Executed [0-9]+ tests' "$results/tests.log" | sed 's/^/    /' || true
+    if tsan_reported "$results/reports/tests"; then
+        show_tsan_report "$results/reports/tests"
+        classify_report tests "$test_timeout" "${test_command[@]}"
+        record_failure 1 "swift test: TSan reported a $classification"
+    elif [ "$test_status" != 0 ]; then
+        tail -n 40 "$results/tests.log" | sed 's/^/    /'
+        record_failure 2 "swift test failed (exit $test_status) without a TSan report; log: $results/tests.log"
+    else
+        notes+=("tests clean")
+    fi
+
+    step "TSan stress run of the real pool: ${stress_seconds}s"
+    stress_arguments=(--seconds "$stress_seconds" --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet)
+    stress_status=0
+    started=$SECONDS
+    run_under_tsan "$results/reports/stress" $((stress_seconds * 2 + 180)) "$results/stress.log" \
+        "$stress_binary" "${stress_arguments[@]}" --json "$results/stress-tsan.json" || stress_status=$?
+    elapsed=$((SECONDS - started))
+    tail -n 25 "$results/stress.log" | sed 's/^/    /'
+    if tsan_reported "$results/reports/stress"; then
+        show_tsan_report "$results/reports/stress"
+        classify_report stress $((elapsed * 6 + 180)) "$stress_binary" --seconds $((elapsed * 3 + 10)) --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet
+        record_failure 1 "stress: TSan reported a $classification after ${elapsed}s (replay: $stress_binary ${stress_arguments[*]})"
+    elif [ "$stress_status" != 0 ]; then
+        record_failure 2 "stress failed (exit $stress_status) without a TSan report; log: $results/stress.log"
+    else
+        notes+=("stress ${stress_seconds}s clean at $(stress_throughput "$results/stress-tsan.json") jobs/s")
+    fi
+
+    step "the proof: each ordering canary must make TSan report"
+    for variant in "${TSAN_CANARIES[@]}"; do
+        prefix="$results/reports/canary-$variant"
+        if run_tsan_canary "$stress_binary" "$variant" "$canary_seconds" "$seed" "$prefix" "$results/canary-$variant.log"; then
+            say "canary $variant: TSan reported a data race after ${canary_elapsed}s (exit $canary_status): detected"
+            grep -h -m1 '^SUMMARY: ThreadSanitizer' "$prefix".* | sed 's/^/    /' || true
+            classify_report "canary-$variant" $((canary_seconds * 2 + 120)) "$stress_binary" \
+                --variant "$variant" --seconds "$canary_seconds" --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet
+            case $classification in
+                memory-ordering*) notes+=("canary $variant reported in ${canary_elapsed}s and classified as an ordering bug") ;;
+                *) record_failure 3 "canary $variant was reported but classified as: $classification" ;;
+            esac
+        else
+            tail -n 15 "$results/canary-$variant.log" | sed 's/^/    /'
+            record_failure 3 "canary $variant: no TSan data race within ${canary_seconds}s (exit $canary_status): TSan cannot see this ordering bug here"
+        fi
+    done
+fi
+
+echo
+if [ "$exit_code" = 0 ]; then
+    printf 'tsan.sh: PASS: %s (seed %s; logs in %s)\n' "$(join_with '; ' "${notes[@]}")" "$seed" "$results"
+else
+    printf 'tsan.sh: FAIL (exit %s): %s (seed %s; logs in %s)\n' "$exit_code" "$(join_with '; ' "${findings[@]}")" "$seed" "$results"
+fi
+exit "$exit_code"
