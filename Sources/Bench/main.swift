@@ -1,1 +1,31 @@
-print("bench: not implemented yet")
+import Glibc
+import Pool
+
+// Entry point only: the work lives in other files, because top-level code here is
+// @MainActor and closures written here would trap on other threads (NOTES §5).
+let options: BenchOptions
+do {
+    guard let parsed = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst())) else {
+        print(BenchOptions.usage)
+        exit(0)
+    }
+    options = parsed
+} catch {
+    StandardError.write("bench: \(error)\n\(BenchOptions.usage)\n")
+    exit(64)
+}
+do {
+    switch options.mode {
+    case .compare:
+        var command = CompareCommand(options: options)
+        try command.run()
+    case .probeCost:
+        var command = CompareCommand(options: options)
+        try command.run(probeCostOnly: true)
+    case .spinSweep:
+        try SpinSweep(options: options).run()
+    }
+} catch {
+    StandardError.write("bench: \(error)\n")
+    exit(1)
+}

@@ -1,0 +1,38 @@
+/// bench.csv: one row per (variant, N), with everything the table and the plot show.
+enum CSVReport {
+    static let header = "variant,kind,threads,pinned,n,exponent,median_ns,q1_ns,q3_ns,iqr_ns,samples,ratio_to_sequential"
+
+    static func render(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int], sequentialIndex: Int) -> String {
+        var lines = [header]
+        for (index, variant) in variants.enumerated() {
+            for (row, exponent) in exponents.enumerated() {
+                let summary = summaries[index][row]
+                let ratio = summary.median / summaries[sequentialIndex][row].median
+                let fields: [String] = [
+                    variant.name, kindName(variant.kind), String(variant.threadCount), isPinned(variant.kind) ? "1" : "0",
+                    String(UInt64(1) << UInt64(exponent)), String(exponent),
+                    format(summary.median, digits: 1), format(summary.lowerQuartile, digits: 1),
+                    format(summary.upperQuartile, digits: 1), format(summary.interquartileRange, digits: 1),
+                    String(summary.sampleCount), format(ratio, digits: 4),
+                ]
+                lines.append(fields.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func kindName(_ kind: VariantKind) -> String {
+        switch kind {
+        case .sequential: "sequential"
+        case .pool(let scheduler, _, let probe): "pool-\(scheduler)\(probe ? "-callprobe" : "")"
+        case .concurrentPerform: "concurrentPerform"
+        case .taskGroup: "taskGroup"
+        case .threadPerJob: "threadPerJob"
+        }
+    }
+
+    static func isPinned(_ kind: VariantKind) -> Bool {
+        if case .pool(_, let pinned, _) = kind { return pinned }
+        return false
+    }
+}

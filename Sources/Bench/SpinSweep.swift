@@ -1,0 +1,4 @@
+struct SpinSweep {
+    let options: BenchOptions
+    func run() throws(BenchFailure) {}
+}
