@@ -1,0 +1,191 @@
+import Canaries
+import Glibc
+import Pool
+
+/// Runs episodes on one caller thread: builds the episode's pool, runs its jobs, checks
+/// every outcome, and replaces a pool that an injected failure stopped (pool churn).
+///
+/// Generic over the building blocks, so that the real ones and the canaries run through
+/// the same specialised code; `run(_:)` picks the concrete types for the episode.
+public struct EpisodeRunner {
+    public let context: RunContext
+    public let slot: RunnerSlot
+
+    public init(context: RunContext, slot: RunnerSlot) {
+        self.context = context
+        self.slot = slot
+    }
+
+    public func run(_ episode: Episode) {
+        switch (context.options.variant, episode.scheduler) {
+        case (nil, .futex): run(episode, FutexScheduler.self, SpinLockReducer.self)
+        case (nil, .basic): run(episode, BasicScheduler.self, SpinLockReducer.self)
+        case (.lostWakeup?, _): run(episode, LostWakeupFutexScheduler.self, SpinLockReducer.self)
+        case (.noStopOnFailure?, _): run(episode, SilentFailureFutexScheduler.self, SpinLockReducer.self)
+        case (.doubleClaim?, _): run(episode, NoWaitForStartedFutexScheduler.self, SpinLockReducer.self)
+        case (.relaxedTarget?, _): run(episode, RelaxedTargetFutexScheduler.self, SpinLockReducer.self)
+        case (.unlockedMerge?, .futex): run(episode, FutexScheduler.self, UnlockedMergeReducer.self)
+        case (.unlockedMerge?, .basic): run(episode, BasicScheduler.self, UnlockedMergeReducer.self)
+        case (.lateUnlock?, .futex): run(episode, FutexScheduler.self, LateUnlockReducer.self)
+        case (.lateUnlock?, .basic): run(episode, BasicScheduler.self, LateUnlockReducer.self)
+        case (.relaxedPublication?, .futex): run(episode, FutexScheduler.self, RelaxedPublicationReducer.self)
+        case (.relaxedPublication?, .basic): run(episode, BasicScheduler.self, RelaxedPublicationReducer.self)
+        }
+    }
+
+    func fail(_ verdict: Verdict, _ message: String, _ episode: Episode, _ jobIndex: Int) -> Never {
+        context.terminate(verdict, message, episode: episode.index, jobIndex: jobIndex)
+    }
+
+    func run<Scheduler: JobScheduler, Reducer: ResultReducer>(
+        _ episode: Episode, _: Scheduler.Type, _: Reducer.Type
+    ) {
+        var jobIndex = 0
+        while jobIndex < episode.jobs.count && !context.timeIsUp {
+            jobIndex = runPool(episode, from: jobIndex, Scheduler.self, Reducer.self)
+        }
+    }
+
+    /// One pool's life: from job `first` until the episode ends, time is up, or an
+    /// injected failure stopped the pool. Returns the next job index.
+    func runPool<Scheduler: JobScheduler, Reducer: ResultReducer>(
+        _ episode: Episode, from first: Int, _: Scheduler.Type, _: Reducer.Type
+    ) -> Int {
+        let threadCount = episode.threadCount
+        let record = ProbeRecord(context: context, episode: episode.index, threadCount: threadCount,
+                                 noiseLevel: episode.noiseLevel, seed: context.seed)
+        let configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: episode.spin.policy,
+                                              pinning: episode.pinning, shutdownTimeout: .seconds(context.options.watchdogSeconds))
+        slot.enter(.creatingPool, episode: episode.index, jobIndex: first)
+        var pool: ThreadPool<Scheduler, Reducer, StressWork, StressProbe>
+        do {
+            pool = try ThreadPool(configuration: configuration, scheduler: Scheduler.self, reducer: Reducer.self,
+                                  work: StressWork(record: record), probe: StressProbe(record: record))
+        } catch {
+            fail(.invariant, "could not build a pool (\(episode.configurationLabel)): \(error)", episode, first)
+        }
+        context.statistics.poolsCreated.wrappingAdd(1, ordering: .relaxed)
+        let scheduler = pool.scheduler
+        let reducer = pool.reducer
+        record.wakeHook = { scheduler.wakeSpuriously() }
+        slot.attach(PoolView(
+            record: record, label: "\(Scheduler.name)+\(Reducer.name) \(episode.configurationLabel)",
+            schedulerDiagnostics: { scheduler.diagnostics }, reducerDiagnostics: { reducer.diagnostics },
+            wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.self == BasicScheduler.self))
+        defer { slot.attach(nil) }
+
+        let oracleIsParallel = { (target: UInt64) in threadCount > 1 && target >= Scheduler.minimumJobSize }
+        var number: UInt64 = 0
+        var lastCheckedJob: UInt64 = 0
+        var jobIndex = first
+        while jobIndex < episode.jobs.count && !context.timeIsUp {
+            let job = episode.jobs[jobIndex]
+            slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
+            if job.gapMicroseconds > 0 {
+                // Idle long enough for the workers to give up spinning and park.
+                usleep(job.gapMicroseconds)
+                if job.fault?.kind == .spuriousWake { scheduler.wakeSpuriously() }
+            }
+            number += 1
+            record.beginJob(number: number, index: jobIndex, target: job.target, refusal: false)
+            if let fault = job.fault { record.arm(fault, job: number) }
+            slot.enter(.runningJob, episode: episode.index, jobIndex: jobIndex)
+            let started = MonotonicClock.nanoseconds()
+            var outcome: Result<UInt64, PoolError>
+            do { outcome = .success(try pool.run(target: job.target)) } catch { outcome = .failure(error) }
+            let elapsed = MonotonicClock.nanoseconds() &- started
+            let faultState = job.fault == nil ? ArmedFault.State.idle : record.disarm()
+            context.statistics.jobDone(scheduler: episode.scheduler, threads: threadCount, nanoseconds: elapsed)
+            let fired = faultState == .firedBeforeContribution || faultState == .firedAfterContribution
+            if faultState == .armed { context.statistics.faultsNotReached.wrappingAdd(1, ordering: .relaxed) }
+            let stopping = fired && job.fault!.kind.stopsPool
+
+            switch outcome {
+            case .success(let total):
+                let oracle = StressOracle.total(target: job.target)
+                if total != oracle {
+                    fail(.wrongResult, "job returned \(total), the oracle says \(oracle) (target \(job.target))", episode, jobIndex)
+                }
+                if stopping && faultState == .firedBeforeContribution {
+                    fail(.invariant, "job succeeded although \(job.fault!.label) fired before that thread contributed", episode, jobIndex)
+                }
+                if !stopping && oracleIsParallel(job.target) {
+                    if let (verdict, message) = record.checkCompletedJob(number: number, target: job.target, total: total) {
+                        fail(verdict, message, episode, jobIndex)
+                    }
+                    if lastCheckedJob == number - 1 && number > 1,
+                       let (verdict, message) = record.checkQuiescedJob(number: number - 1) {
+                        fail(verdict, message, episode, jobIndex - 1)
+                    }
+                    lastCheckedJob = number
+                } else if !stopping {
+                    let witness = record.board.read(thread: 0)
+                    if witness.job != number || witness.contribution != oracle {
+                        fail(.wrongResult, "sequential job: the caller's witness says job \(witness.job), \(witness.contribution); expected job \(number), \(oracle)", episode, jobIndex)
+                    }
+                }
+            case .failure(let error):
+                guard stopping else {
+                    fail(.invariant, "job failed without an injected failure: \(error)", episode, jobIndex)
+                }
+                if !isExpectedFailure(error, fault: job.fault!, job: number) {
+                    fail(.invariant, "job failed with the wrong error: \(error); expected thread \(job.fault!.thread) failing with \(job.fault!.label)", episode, jobIndex)
+                }
+            }
+            jobIndex += 1
+            if stopping {
+                checkRefusalAndShutdown(&pool, record: record, fault: job.fault!, failedJob: number,
+                                        episode: episode, jobIndex: jobIndex - 1)
+                return jobIndex
+            }
+        }
+        slot.enter(.shuttingDown, episode: episode.index, jobIndex: jobIndex)
+        do { try pool.shutdown() } catch {
+            fail(.invariant, "shutdown did not join every worker: \(error)", episode, jobIndex)
+        }
+        slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
+        return jobIndex
+    }
+
+    /// After an injected failure: the pool refuses the next job with the same error, says
+    /// it is stopped, and its shutdown joins every worker in time.
+    func checkRefusalAndShutdown<Scheduler: JobScheduler, Reducer: ResultReducer>(
+        _ pool: inout ThreadPool<Scheduler, Reducer, StressWork, StressProbe>, record: ProbeRecord,
+        fault: PlannedFault, failedJob: UInt64, episode: Episode, jobIndex: Int
+    ) {
+        let target = max(Scheduler.minimumJobSize, 1) * UInt64(2 * pool.threadCount)
+        record.beginJob(number: failedJob + 1, index: jobIndex, target: target, refusal: true)
+        slot.enter(.refusingJob, episode: episode.index, jobIndex: jobIndex)
+        do {
+            let total = try pool.run(target: target)
+            fail(.invariant, "the pool ran a job (total \(total)) after \(fault.label) had stopped it", episode, jobIndex)
+        } catch {
+            if !isExpectedFailure(error, fault: fault, job: failedJob) {
+                fail(.invariant, "the stopped pool refused a job with the wrong error: \(error)", episode, jobIndex)
+            }
+        }
+        if !pool.isStopped {
+            fail(.invariant, "the pool refused a job but does not say it is stopped", episode, jobIndex)
+        }
+        context.statistics.stopsPropagated.wrappingAdd(1, ordering: .relaxed)
+        slot.enter(.shuttingDown, episode: episode.index, jobIndex: jobIndex)
+        do { try pool.shutdown() } catch {
+            fail(.invariant, "shutdown after a failure did not join every worker: \(error)", episode, jobIndex)
+        }
+        slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
+    }
+
+    /// `PoolError.threadFailed` naming the faulty thread, with the injected error itself.
+    func isExpectedFailure(_ error: PoolError, fault: PlannedFault, job: UInt64) -> Bool {
+        guard case .threadFailed(let thread, let underlying) = error, thread == fault.thread else { return false }
+        let tag = job & 0xFF_FFFF
+        switch fault.kind {
+        case .shareThrow:
+            return (underlying as? ShareFault) == ShareFault(thread: fault.thread, tag: tag)
+        case .protocolThrow:
+            return (underlying as? InjectedFailure) == InjectedFailure(point: fault.point, thread: fault.thread, tag: tag)
+        case .longStall, .spuriousWake:
+            return false
+        }
+    }
+}

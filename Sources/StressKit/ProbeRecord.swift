@@ -1,0 +1,318 @@
+import CPoolSupport
+import Glibc
+import Pool
+import Synchronization
+
+/// Everything the probe of one pool knows: each thread's last point, the per-job checks,
+/// the armed fault, the noise generators and the witness board.
+///
+/// Threads: `reach` runs on every thread of the pool at once; `beginJob`, `arm`, `disarm`
+/// and the `check...` methods run on the pool's caller (thread 0); the watchdog reads the
+/// traces. Per-thread words are written only by their own thread.
+///
+/// Job numbers count from 1 per pool; a job's counters live in ring slot `job % 4`, so that
+/// late probe events of job k (a thread that passes `countDecremented` after the fast-path
+/// thread already finished) still land in job k's slot while job k + 1 runs.
+public final class ProbeRecord: @unchecked Sendable {
+    public let context: RunContext
+    public let episode: Int
+    public let threadCount: Int
+    public let board: WitnessBoard
+
+    /// Per thread, 8 words: lastPoint (raw + 1; 0 = none), lastValue, lastTime, claimedJob,
+    /// contributedJob.
+    let traces: UnsafeMutablePointer<Atomic<UInt64>>
+    /// Per thread, 8 words apart: the noise generator state (plain; own thread only).
+    let noiseStates: UnsafeMutablePointer<UInt64>
+    let noise: NoiseProfile
+
+    let currentJob = Atomic<UInt64>(0)
+    /// Per ring slot: the target of that job.
+    let targets: UnsafeMutablePointer<Atomic<UInt64>>
+    let currentJobIndex = Atomic<Int>(-1)
+    let refusalJob = Atomic<UInt64>(0)
+    let receivers: UnsafeMutablePointer<Atomic<UInt64>>
+    let decrements: UnsafeMutablePointer<Atomic<Int64>>
+    /// -1: nobody holds the reducer lock (as far as the probe has seen).
+    let lockOwner = Atomic<Int>(-1)
+    /// The armed fault, packed (see `ArmedFault`), so that no plain field is shared.
+    let faultWord = Atomic<UInt64>(0)
+    /// Set once by the caller before any fault is armed (the arming store publishes it).
+    var wakeHook: (@Sendable () -> Void)?
+
+    static let traceStride = 8
+    enum TraceField: Int { case lastPoint = 0, lastValue, lastTime, claimedJob, contributedJob }
+
+    public init(context: RunContext, episode: Int, threadCount: Int, noiseLevel: Int, seed: UInt64) {
+        self.context = context
+        self.episode = episode
+        self.threadCount = threadCount
+        board = WitnessBoard(threadCount: threadCount)
+        traces = .allocate(capacity: threadCount * Self.traceStride)
+        for index in 0..<(threadCount * Self.traceStride) { (traces + index).initialize(to: Atomic(0)) }
+        noiseStates = .allocate(capacity: threadCount * 8)
+        var seeds = SeededGenerator(seed: seed, stream: UInt64(episode) &+ 0x5EED)
+        for index in 0..<(threadCount * 8) { (noiseStates + index).initialize(to: seeds.next()) }
+        noise = NoiseProfile(level: noiseLevel)
+        receivers = .allocate(capacity: 4)
+        decrements = .allocate(capacity: 4)
+        targets = .allocate(capacity: 4)
+        for slot in 0..<4 {
+            (targets + slot).initialize(to: Atomic(0))
+            (receivers + slot).initialize(to: Atomic(0))
+            (decrements + slot).initialize(to: Atomic(0))
+        }
+    }
+
+    deinit {
+        traces.deinitialize(count: threadCount * Self.traceStride)
+        traces.deallocate()
+        noiseStates.deallocate()
+        receivers.deinitialize(count: 4)
+        receivers.deallocate()
+        decrements.deinitialize(count: 4)
+        decrements.deallocate()
+        targets.deinitialize(count: 4)
+        targets.deallocate()
+    }
+
+    @inline(__always)
+    func trace(_ thread: Int, _ field: TraceField) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        traces + (thread &* Self.traceStride &+ field.rawValue)
+    }
+
+    /// The job `thread` works on: the caller's current job, or the worker's last claim.
+    @inline(__always)
+    func job(of thread: Int) -> UInt64 {
+        // relaxed: the caller wrote both before its releasing start, which this thread's
+        // claim acquired (or it is the caller itself).
+        thread == 0 ? currentJob.load(ordering: .relaxed) : trace(thread, .claimedJob).pointee.load(ordering: .relaxed)
+    }
+
+    // MARK: caller side
+
+    /// Caller, before `run`: publishes the job to the probe and to the witness board.
+    ///
+    /// A refusal job (the one run on a pool that an injected failure stopped, which must
+    /// throw) switches the probe to refusal mode for the rest of the pool's life: stragglers
+    /// of the failed job may still be anywhere in its protocol, so the per-job checks that
+    /// compare a thread's view with the caller's current job are off. The lock-owner checks
+    /// stay on.
+    public func beginJob(number: UInt64, index: Int, target: UInt64, refusal: Bool) {
+        let slot = Int(number % 4)
+        // relaxed: refusal mode is set before the job changes; a thread that sees the new
+        // job through the releasing store below sees it too.
+        if refusal { refusalJob.store(number, ordering: .relaxed) }
+        // relaxed, these: published to the workers by the scheduler's releasing start, and
+        // read back by this thread.
+        receivers[slot].store(0, ordering: .relaxed)
+        decrements[slot].store(Int64(threadCount), ordering: .relaxed)
+        targets[slot].store(target, ordering: .relaxed)
+        currentJobIndex.store(index, ordering: .relaxed)
+        // A plain write: the scheduler's start must publish it (witness of the start path).
+        if !refusal { board.publish(job: number, target: target) }
+        // release: pairs with the acquiring loads in `claimed` and `inRefusalMode`.
+        currentJob.store(number, ordering: .releasing)
+    }
+
+    /// Whether a stopped pool's refusal job has begun (see `beginJob`).
+    @inline(__always)
+    func inRefusalMode() -> Bool {
+        // relaxed: callers first load `currentJob` with acquire, which orders this load.
+        refusalJob.load(ordering: .relaxed) != 0
+    }
+
+    /// A check failed on a pool thread: report it, unless refusal mode began meanwhile.
+    func suspect(_ verdict: Verdict, _ message: @autoclosure () -> String) {
+        _ = currentJob.load(ordering: .acquiring)
+        if inRefusalMode() { return }
+        violation(verdict, message())
+    }
+
+    /// Caller: arms `fault` for job `number`.
+    public func arm(_ fault: PlannedFault, job number: UInt64) {
+        // release: publishes `wakeHook` to the thread whose acquiring load sees the fault.
+        faultWord.store(ArmedFault.pack(fault, job: number, state: .armed), ordering: .releasing)
+    }
+
+    /// Caller, after `run`: disarms; returns the fault's state at that moment.
+    public func disarm() -> ArmedFault.State {
+        // acquiring: pairs with the firing thread's compare-exchange, for its classification.
+        ArmedFault.state(of: faultWord.exchange(0, ordering: .acquiring))
+    }
+
+    /// Caller, after a successful parallel job: the total reached a receiver, every worker
+    /// claimed the job, and every witness matches the oracle. Returns a violation or nil.
+    public func checkCompletedJob(number: UInt64, target: UInt64, total: UInt64) -> (Verdict, String)? {
+        let slot = Int(number % 4)
+        // acquire: pairs with the receiver's releasing increment, after its witness reads:
+        // the receiver is done with the board before the caller moves on. Bounded by the
+        // watchdog (the job's phase stays "running" while we wait).
+        while receivers[slot].load(ordering: .acquiring) == 0 { sched_yield() }
+        for thread in 1..<threadCount {
+            // acquire: pairs with the worker's releasing store at its claim.
+            let claimed = trace(thread, .claimedJob).pointee.load(ordering: .acquiring)
+            if claimed != number {
+                return (.invariant, "job \(number) completed, but worker \(thread) last claimed job \(claimed): a task was claimed twice or by the wrong worker")
+            }
+        }
+        return checkWitnesses(job: number, target: target, total: total, reader: "the caller")
+    }
+
+    /// Caller: job `number` (an earlier successful parallel job) is fully quiesced: exactly
+    /// one receiver and exactly `threadCount` decrements.
+    public func checkQuiescedJob(number: UInt64) -> (Verdict, String)? {
+        let slot = Int(number % 4)
+        let receiverCount = receivers[slot].load(ordering: .acquiring)
+        let left = decrements[slot].load(ordering: .acquiring)
+        if receiverCount != 1 {
+            return (.invariant, "job \(number): \(receiverCount) threads received the total (exactly one must)")
+        }
+        if left != 0 {
+            return (.invariant, "job \(number): \(Int64(threadCount) - left) count decrements for \(threadCount) threads")
+        }
+        return nil
+    }
+
+    /// Reads every witness slot (plain reads ordered only by the reducer) and compares them
+    /// with the oracle.
+    func checkWitnesses(job: UInt64, target: UInt64, total: UInt64, reader: String) -> (Verdict, String)? {
+        var sum: UInt64 = 0
+        for thread in 0..<threadCount {
+            let witness = board.read(thread: thread)
+            let expected = StressOracle.contribution(of: Share.of(thread: thread, threadCount: threadCount, target: target))
+            if witness.job != job || witness.contribution != expected {
+                return (.wrongResult, "\(reader) read thread \(thread)'s witness (job \(witness.job), contribution \(witness.contribution)); expected job \(job), contribution \(expected), target \(target)")
+            }
+            sum &+= witness.contribution
+        }
+        if sum != total || total != StressOracle.total(target: target) {
+            return (.wrongResult, "\(reader): total \(total), witnesses sum to \(sum), oracle \(StressOracle.total(target: target)) (target \(target))")
+        }
+        return nil
+    }
+
+    // MARK: pool threads
+
+    /// The probe's body: trace, noise, checks, then the fault if one is armed here.
+    @inline(__always)
+    func reach(_ point: ProbePoint, thread: Int, value: UInt64) throws(InjectedFailure) {
+        // relaxed, all three: diagnostics for the watchdog, which tolerates torn snapshots.
+        trace(thread, .lastPoint).pointee.store(UInt64(point.rawValue) &+ 1, ordering: .relaxed)
+        trace(thread, .lastValue).pointee.store(value, ordering: .relaxed)
+        trace(thread, .lastTime).pointee.store(MonotonicClock.nanoseconds(), ordering: .relaxed)
+        if noise.level > 0 { noise.delay(state: noiseStates + thread &* 8) }
+        switch point {
+        case .taskClaimed: claimed(thread: thread, target: value)
+        case .countDecremented: decremented(thread: thread, newCount: value)
+        case .lockTaken:
+            // acquiring-and-releasing: follows the reducer lock's own hand-over (pairs with
+            // the compare-exchange in the previous holder's lockReleasing).
+            let (exchanged, owner) = lockOwner.compareExchange(expected: -1, desired: thread, ordering: .acquiringAndReleasing)
+            if !exchanged { violation(.invariant, "thread \(thread) took the reducer lock while thread \(owner) holds it") }
+        case .lockReleasing:
+            let (exchanged, owner) = lockOwner.compareExchange(expected: thread, desired: -1, ordering: .acquiringAndReleasing)
+            if !exchanged {
+                violation(.invariant, "thread \(thread) releases the reducer lock, but " + (owner < 0 ? "nobody holds it" : "thread \(owner) holds it"))
+            }
+        case .totalReceived: received(thread: thread, total: value)
+        default: break
+        }
+        // acquiring: pairs with the caller's releasing `arm` (wakeHook).
+        let word = faultWord.load(ordering: .acquiring)
+        if ArmedFault.state(of: word) == .armed { try fire(word, point: point, thread: thread) }
+    }
+
+    func claimed(thread: Int, target: UInt64) {
+        // acquire: pairs with beginJob's releasing store (refusal mode, targets).
+        let job = currentJob.load(ordering: .acquiring)
+        let previous = trace(thread, .claimedJob).pointee.load(ordering: .relaxed)
+        if previous == job {
+            suspect(.invariant, "worker \(thread) claimed a task of job \(job) twice")
+        }
+        let expected = targets[Int(job % 4)].load(ordering: .relaxed)
+        if target != expected {
+            suspect(.invariant, "worker \(thread) claimed target \(target) for job \(job), whose target is \(expected)")
+        }
+        // release: pairs with the caller's acquiring load in checkCompletedJob.
+        trace(thread, .claimedJob).pointee.store(job, ordering: .releasing)
+    }
+
+    func decremented(thread: Int, newCount: UInt64) {
+        let job = job(of: thread)
+        // relaxed: a counter checked by the caller after the job is quiesced (ordered by the
+        // claims and merges of the next job).
+        let before = decrements[Int(job % 4)].wrappingSubtract(1, ordering: .relaxed).oldValue
+        if before <= 0 || newCount >= UInt64(threadCount) {
+            suspect(.invariant, "the reducer count underflowed in job \(job): thread \(thread) decremented it to \(newCount) after \(threadCount) decrements")
+        }
+        trace(thread, .contributedJob).pointee.store(job, ordering: .relaxed)
+    }
+
+    func received(thread: Int, total: UInt64) {
+        let job = job(of: thread)
+        _ = currentJob.load(ordering: .acquiring)
+        if inRefusalMode() { return }
+        let target = targets[Int(job % 4)].load(ordering: .relaxed)
+        if let (verdict, message) = checkWitnesses(job: job, target: target, total: total, reader: "receiver thread \(thread)") {
+            suspect(verdict, message)
+        }
+        // release: hands the board back to the caller (pairs with its acquiring wait).
+        let before = receivers[Int(job % 4)].wrappingAdd(1, ordering: .releasing).oldValue
+        if before != 0 {
+            suspect(.invariant, "thread \(thread) is the \(before + 1)th thread to receive job \(job)'s total")
+        }
+    }
+
+    func fire(_ word: UInt64, point: ProbePoint, thread: Int) throws(InjectedFailure) {
+        let fault = ArmedFault(word)
+        guard fault.thread == thread, fault.point == point, fault.kind != .shareThrow else { return }
+        let contributed = trace(thread, .contributedJob).pointee.load(ordering: .relaxed) == fault.job
+        let maySucceed = point.isAfterContribution || ((point == .beforePark || point == .afterWake) && contributed)
+        let fired = ArmedFault.withState(word, maySucceed ? .firedAfterContribution : .firedBeforeContribution)
+        // acquiring-and-releasing: only one thread fires a fault; the release pairs with the
+        // caller's acquiring disarm, which reads the classification.
+        guard faultWord.compareExchange(expected: word, desired: fired, ordering: .acquiringAndReleasing).exchanged else { return }
+        context.statistics.faultFired(fault.kind, point: point)
+        switch fault.kind {
+        case .protocolThrow:
+            // The reducer releases its lock on the way out without passing lockReleasing.
+            _ = lockOwner.compareExchange(expected: thread, desired: -1, ordering: .acquiringAndReleasing)
+            throw InjectedFailure(point: point, thread: thread, tag: fault.job)
+        case .longStall:
+            usleep(fault.stallMicroseconds)
+        case .spuriousWake:
+            wakeHook?()
+        case .shareThrow:
+            break
+        }
+    }
+
+    /// StressWork: a share fault armed for this thread fires here (once).
+    func fireShareFault(thread: Int) throws(ShareFault) {
+        // acquiring: pairs with the caller's releasing `arm`.
+        let word = faultWord.load(ordering: .acquiring)
+        guard ArmedFault.state(of: word) == .armed else { return }
+        let fault = ArmedFault(word)
+        guard fault.kind == .shareThrow, fault.thread == thread else { return }
+        let fired = ArmedFault.withState(word, .firedBeforeContribution)
+        guard faultWord.compareExchange(expected: word, desired: fired, ordering: .acquiringAndReleasing).exchanged else { return }
+        context.statistics.faultFired(.shareThrow, point: nil)
+        throw ShareFault(thread: thread, tag: fault.job)
+    }
+
+    func violation(_ verdict: Verdict, _ message: String) -> Never {
+        context.terminate(verdict, message, episode: episode, jobIndex: currentJobIndex.load(ordering: .relaxed))
+    }
+
+    /// Snapshot of one thread's trace, for the watchdog.
+    public func lastPoint(of thread: Int) -> (point: ProbePoint?, value: UInt64, time: UInt64) {
+        let raw = trace(thread, .lastPoint).pointee.load(ordering: .relaxed)
+        let point = raw == 0 ? nil : ProbePoint(rawValue: UInt8(raw - 1))
+        return (point, trace(thread, .lastValue).pointee.load(ordering: .relaxed),
+                trace(thread, .lastTime).pointee.load(ordering: .relaxed))
+    }
+
+    /// The fault word's state, for the watchdog.
+    public var faultSnapshot: ArmedFault { ArmedFault(faultWord.load(ordering: .relaxed)) }
+}

@@ -1,2 +1,0 @@
-// Placeholder: the stress driver is being written.
-import Pool

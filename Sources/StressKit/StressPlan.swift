@@ -1,0 +1,131 @@
+import Canaries
+import Pool
+
+/// The run's plan: an endless sequence of episodes, each a pure function of the seed, the
+/// plan-shaping options and its index. Thread timing differs between runs; the plan never.
+public struct StressPlan: Sendable {
+    public let seed: UInt64
+    public let threadCounts: [Int]
+    public let schedulers: [SchedulerKind]
+    public let faultRate: Double
+    public let noiseLevel: Int
+    /// Some canaries only make sense on some configurations (a scheduler canary replaces the
+    /// futex scheduler); the plan is drawn from those.
+    public let variant: Canary?
+
+    /// The digest covers this many episodes: enough to pin the plan down.
+    public static let digestEpisodes = 64
+
+    public init(seed: UInt64, options: StressOptions) {
+        self.seed = seed
+        threadCounts = options.effectiveThreadCounts
+        schedulers = Self.schedulers(for: options.variant, requested: options.schedulers)
+        faultRate = options.faultRate
+        noiseLevel = options.noiseLevel
+        variant = options.variant
+    }
+
+    /// Scheduler canaries are futex schedulers: basic episodes would not exercise them.
+    static func schedulers(for variant: Canary?, requested: [SchedulerKind]) -> [SchedulerKind] {
+        switch variant {
+        case .lostWakeup?, .noStopOnFailure?, .doubleClaim?, .relaxedTarget?: [.futex]
+        default: requested
+        }
+    }
+
+    /// Episode `index`.
+    public func episode(_ index: Int) -> Episode {
+        var random = SeededGenerator(seed: seed, stream: UInt64(index))
+        let scheduler = random.pick(schedulers)
+        let threadCount = random.pick(threadCounts)
+        let spin: SpinChoice
+        switch random.below(8) {
+        case 0, 1, 2: spin = .standard
+        case 3, 4: spin = .parkImmediately
+        case 5: spin = .spinLong
+        default:
+            spin = .drawn(busyChecks: random.within(0...2048), backoffCap: random.within(1...16),
+                          yieldMicroseconds: random.within(0...200))
+        }
+        let pinning = random.chance(0.25)
+        let noise = random.within(0...noiseLevel)
+        // Mostly short episodes: pool churn is part of the stress.
+        let jobCount = random.chance(0.3) ? random.within(1...8) : random.within(20...600)
+        var jobs: [PlannedJob] = []
+        jobs.reserveCapacity(jobCount)
+        for _ in 0..<jobCount {
+            jobs.append(job(threadCount: threadCount, scheduler: scheduler, random: &random))
+        }
+        return Episode(index: index, scheduler: scheduler, threadCount: threadCount, spin: spin,
+                       pinning: pinning, noiseLevel: noise, jobs: jobs)
+    }
+
+    func job(threadCount: Int, scheduler: SchedulerKind, random: inout SeededGenerator) -> PlannedJob {
+        let threads = UInt64(threadCount)
+        let target: UInt64
+        switch random.below(100) {
+        case 0..<25: target = random.below(65)
+        case 25..<45:
+            // Boundaries: empty, one item, fewer items than threads, one per thread, one more.
+            let boundaries: [UInt64] = [0, 1, 2, threads &- 1, threads, threads + 1, 2 * threads - 1, 2 * threads, 255, 256, 4095, 4096]
+            target = random.pick(boundaries)
+        case 45..<88: target = 65 + random.below(8192)
+        case 88..<99: target = 8192 + random.below(1 << 17)
+        default: target = random.chance(0.3) ? (1 << 20) + random.below(1 << 21) : (1 << 17) + random.below(1 << 18)
+        }
+        var gap: UInt32 = 0
+        if random.chance(0.02) { gap = UInt32(random.below(2000)) }
+        var fault: PlannedFault?
+        if faultRate > 0 && random.chance(faultRate) {
+            fault = plannedFault(threadCount: threadCount, scheduler: scheduler, random: &random)
+            if fault!.kind == .longStall { gap = max(gap, fault!.stallMicroseconds) }
+        }
+        return PlannedJob(target: target, gapMicroseconds: gap, fault: fault)
+    }
+
+    func plannedFault(threadCount: Int, scheduler: SchedulerKind, random: inout SeededGenerator) -> PlannedFault {
+        let kind = random.pick(FaultKind.allCases)
+        let thread = Int(random.below(UInt64(threadCount)))
+        let points = Self.points(thread: thread, scheduler: scheduler)
+        let point = kind == .shareThrow ? ProbePoint.shareDone : random.pick(points)
+        let stall = kind == .longStall ? UInt32(1000 + random.below(19_000)) : 0
+        return PlannedFault(kind: kind, thread: thread, point: point, stallMicroseconds: stall)
+    }
+
+    /// Points a thread passes in a job (some only sometimes: a thread that never parks never
+    /// reaches `beforePark`). `stopRaised` is excluded: a throw there is ignored by design.
+    static func points(thread: Int, scheduler: SchedulerKind) -> [ProbePoint] {
+        if thread == 0 {
+            var points: [ProbePoint] = [.jobStarted, .shareDone, .beforeMerge, .lockTaken, .countDecremented, .lockReleasing, .totalReceived]
+            if scheduler == .basic { points += [.beforePark, .afterWake] }
+            return points
+        }
+        return ProbePoint.allCases.filter { $0 != .stopRaised && $0 != .jobStarted }
+    }
+
+    /// FNV-1a over the canonical text of the first `digestEpisodes` episodes from `first`.
+    public func digest(from first: Int = 0) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ value: UInt64) {
+            var remaining = value
+            for _ in 0..<8 {
+                hash = (hash ^ (remaining & 0xFF)) &* 0x0000_0100_0000_01B3
+                remaining >>= 8
+            }
+        }
+        for index in first..<(first + Self.digestEpisodes) {
+            let episode = episode(index)
+            for byte in episode.configurationLabel.utf8 { mix(UInt64(byte)) }
+            mix(UInt64(episode.index))
+            for job in episode.jobs {
+                mix(job.target)
+                mix(UInt64(job.gapMicroseconds))
+                if let fault = job.fault {
+                    for byte in fault.label.utf8 { mix(UInt64(byte)) }
+                    mix(UInt64(fault.stallMicroseconds))
+                }
+            }
+        }
+        return hash
+    }
+}

@@ -1,0 +1,39 @@
+import CPoolSupport
+import Pool
+
+/// The stress jobs' work: item i is worth `1 + (i & 7)` (see `StressOracle`).
+///
+/// In each share, before the thread merges: read the caller's job descriptor (plain memory
+/// the scheduler's start must publish) and check it against the share; fire a share fault
+/// if one is armed for this thread; loop over every item (opaque to the optimiser); write
+/// the thread's witness (plain memory the reducer's merge must publish).
+public struct StressWork: ShareWork {
+    public let record: ProbeRecord
+
+    public init(record: ProbeRecord) { self.record = record }
+
+    public func process(_ share: Share) throws -> UInt64 {
+        let thread = share.thread
+        let job = record.job(of: thread)
+        // acquire: pairs with beginJob's releasing store, so refusal mode is seen with it.
+        _ = record.currentJob.load(ordering: .acquiring)
+        let refusal = record.inRefusalMode()
+        if !refusal {
+            let descriptor = record.board.readDescriptor()
+            let expected = Share.of(thread: thread, threadCount: share.threadCount, target: descriptor.target)
+            if descriptor.job != job || expected != share {
+                record.suspect(.invariant, "thread \(thread) computes \(share) of job \(job), but the caller published job \(descriptor.job) with target \(descriptor.target): the start did not publish the caller's writes")
+            }
+        }
+        try record.fireShareFault(thread: thread)
+        var value: UInt64 = 0
+        var item = share.offset
+        let end = share.offset &+ share.count
+        while item < end {
+            value = cpool_opaque(value &+ 1 &+ (item & 7))
+            item &+= 1
+        }
+        if !refusal { record.board.write(thread: thread, job: job, contribution: value) }
+        return value
+    }
+}

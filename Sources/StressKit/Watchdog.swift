@@ -1,0 +1,126 @@
+import Glibc
+import Pool
+import Synchronization
+
+/// The run's own thread: prints the progress line once a second, and ends the run with a
+/// stall report when a caller thread overruns the deadline in any timed phase.
+///
+/// On a stall: dump every pool's threads (last probe point, its value, how long ago), the
+/// scheduler's and the reducer's diagnostics, the episode and the job; diagnose a LOST
+/// WAKE-UP (a worker parked while its wake condition already holds) or a stop that was
+/// never raised; issue one rescue wake and report whether the job then moved on; exit 2.
+public final class Watchdog: @unchecked Sendable {
+    let context: RunContext
+    let finished = Atomic<Bool>(false)
+    private var thread: NativeThread?
+    static let pollMicroseconds: UInt32 = 20_000
+
+    public init(context: RunContext) { self.context = context }
+
+    public func start() {
+        thread = NativeThread { [self] in run() }
+    }
+
+    public func stop() {
+        // relaxed: a flag polled by the watchdog; the join below orders everything else.
+        finished.store(true, ordering: .relaxed)
+        thread?.join()
+    }
+
+    func run() {
+        var nextProgress = MonotonicClock.nanoseconds() &+ 1_000_000_000
+        while !finished.load(ordering: .relaxed) {
+            usleep(Self.pollMicroseconds)
+            let now = MonotonicClock.nanoseconds()
+            for slot in context.slots {
+                let phase = slot.phase
+                if phase != .idle && now &- slot.phaseStartedAt > context.watchdogNanoseconds
+                    && slot.phaseStartedAt < now {
+                    stall(slot)
+                }
+            }
+            if now >= nextProgress {
+                nextProgress = now &+ 1_000_000_000
+                if !context.options.quiet { ConsoleOutput.error(progressLine(now: now)) }
+            }
+        }
+    }
+
+    func progressLine(now: UInt64) -> String {
+        let statistics = context.statistics
+        let elapsed = Double(now &- context.startedAt) / 1e9
+        let remaining = max(0, context.options.seconds - elapsed)
+        let jobs = statistics.jobs.load(ordering: .relaxed)
+        return "[\(Int(elapsed)) s, \(Int(remaining.rounded(.up))) s left] jobs \(jobs) (\(Int(Double(jobs) / max(elapsed, 1e-9)))/s)"
+            + ", faults \(statistics.faultsInjected.load(ordering: .relaxed)) injected"
+            + " / \(statistics.stopsPropagated.load(ordering: .relaxed)) stops propagated"
+            + ", pools \(statistics.poolsCreated.load(ordering: .relaxed))"
+            + ", worst job \(duration(statistics.worstLatency.load(ordering: .relaxed)))\n"
+    }
+
+    /// Dump, diagnose, rescue once, exit 2.
+    func stall(_ stalled: RunnerSlot) -> Never {
+        let now = MonotonicClock.nanoseconds()
+        let episode = stalled.episode
+        let jobIndex = stalled.jobIndex
+        var text = "caller \(stalled.index) has been \(stalled.phase) for \(duration(now &- stalled.phaseStartedAt)) (watchdog \(context.options.watchdogSeconds) s)\n"
+        text += "--- dump of every pool ---\n"
+        for slot in context.slots {
+            text += dump(slot, now: now, stalled: slot === stalled)
+        }
+        var diagnosis: [String] = []
+        var lostWakeUp = false
+        if let view = stalled.attachedView {
+            let scheduler = view.schedulerDiagnostics()
+            for thread in 0..<view.record.threadCount {
+                let last = view.record.lastPoint(of: thread)
+                if last.point == .beforePark && !scheduler.stopped {
+                    let wakeConditionHolds = view.parksOnGeneration
+                        ? scheduler.word != last.value : scheduler.pendingTasks > 0
+                    if wakeConditionHolds {
+                        lostWakeUp = true
+                        diagnosis.append("LOST WAKE-UP: thread \(thread) parked (before park, value \(last.value)) \(duration(now &- last.time)) ago, but the scheduler says "
+                                         + (view.parksOnGeneration ? "the barrier moved on to generation word \(scheduler.word)" : "\(scheduler.pendingTasks) task(s) are pending"))
+                    }
+                }
+                if last.point == .stopRaised && !scheduler.stopped {
+                    diagnosis.append("STOP NOT RAISED: thread \(thread) failed and passed 'stop raised' \(duration(now &- last.time)) ago, but the scheduler is not stopped (\(scheduler))")
+                }
+            }
+            let before = stalled.progressCount
+            view.wakeSpuriously()
+            var moved = false
+            let rescueDeadline = MonotonicClock.nanoseconds() &+ 2_000_000_000
+            while MonotonicClock.nanoseconds() < rescueDeadline {
+                if stalled.progressCount != before { moved = true; break }
+                usleep(1000)
+            }
+            diagnosis.append("rescue: one spurious wake-all; the stalled \(moved ? "job COMPLETED after it (the sleeper had missed its wake-up)" : "job did NOT move on within 2 s")")
+        } else {
+            diagnosis.append("no pool attached to the stalled caller (stuck creating or between pools)")
+        }
+        if diagnosis.count == 1 && !lostWakeUp { diagnosis.insert("no lost wake-up diagnosed: a thread is stuck in a spin, a share, or a lock", at: 0) }
+        text += diagnosis.joined(separator: "\n")
+        context.terminate(lostWakeUp ? .lostWakeup : .stall, text, episode: episode, jobIndex: jobIndex)
+    }
+
+    func dump(_ slot: RunnerSlot, now: UInt64, stalled: Bool) -> String {
+        var text = "caller \(slot.index)\(stalled ? " (STALLED)" : ""): \(slot.phase) for \(duration(now &- slot.phaseStartedAt)), episode \(slot.episode), job index \(slot.jobIndex)\n"
+        guard let view = slot.attachedView else { return text + "  no pool attached\n" }
+        text += "  pool: \(view.label)\n  scheduler: \(view.schedulerDiagnostics())\n  reducer: \(view.reducerDiagnostics())\n"
+        let fault = view.record.faultSnapshot
+        if fault.state != .idle {
+            text += "  fault: \(fault.state) \(fault.kind.rawValue) at \(fault.point) on thread \(fault.thread) (job \(fault.job))\n"
+        }
+        for thread in 0..<view.record.threadCount {
+            let last = view.record.lastPoint(of: thread)
+            let name = thread == 0 ? "caller  " : "worker \(thread)"
+            if let point = last.point {
+                text += "  \(name): last point '\(point)' (value \(last.value)) \(duration(now &- last.time)) ago\n"
+            } else {
+                text += "  \(name): no probe point reached yet\n"
+            }
+        }
+        return text
+    }
+}

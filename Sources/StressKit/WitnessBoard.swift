@@ -1,0 +1,60 @@
+/// Plain, non-atomic memory that makes the pool's ordering visible to ThreadSanitizer.
+///
+/// Per pool: a job descriptor (job number, target) that the caller writes before it starts
+/// a job and every thread reads in its share; and one witness slot per thread (job number,
+/// contribution) that the thread writes in its share, before it merges. The thread that
+/// receives the total reads every slot, and so does the caller once the job is done. Every
+/// one of those accesses is ordered only by the pool's protocol (scheduler start/claim,
+/// reducer merge/completion), so an ordering that is too weak anywhere on that path is a
+/// data race that TSan reports, and a stale value is a violation the checks report.
+///
+/// Raw memory allocated here, never an Array in a class: two threads writing different
+/// elements of one Array would both modify the array itself, a real race (NOTES §5).
+/// Owned by one `ProbeRecord`, which lives until every worker of its pool has exited.
+public final class WitnessBoard: @unchecked Sendable {
+    public let threadCount: Int
+    /// [job number, target]
+    @usableFromInline let descriptor: UnsafeMutablePointer<UInt64>
+    /// Per thread, 8 words apart (own cache line): [job number, contribution].
+    @usableFromInline let slots: UnsafeMutablePointer<UInt64>
+    static let stride = 8
+
+    public init(threadCount: Int) {
+        self.threadCount = threadCount
+        descriptor = .allocate(capacity: 8)
+        descriptor.initialize(repeating: 0, count: 8)
+        slots = .allocate(capacity: threadCount * Self.stride)
+        slots.initialize(repeating: 0, count: threadCount * Self.stride)
+    }
+
+    deinit {
+        descriptor.deallocate()
+        slots.deallocate()
+    }
+
+    /// Caller, before `run`: a plain write that the scheduler's start must publish.
+    @inlinable
+    public func publish(job: UInt64, target: UInt64) {
+        descriptor[0] = job
+        descriptor[1] = target
+    }
+
+    /// Any thread, in its share: a plain read of the caller's descriptor.
+    @inlinable
+    public func readDescriptor() -> (job: UInt64, target: UInt64) {
+        (descriptor[0], descriptor[1])
+    }
+
+    /// Thread `thread`, in its share, before it merges.
+    @inlinable
+    public func write(thread: Int, job: UInt64, contribution: UInt64) {
+        slots[thread &* 8] = job
+        slots[thread &* 8 &+ 1] = contribution
+    }
+
+    /// The witness of `thread`: a plain read that the reducer's merge must order.
+    @inlinable
+    public func read(thread: Int) -> (job: UInt64, contribution: UInt64) {
+        (slots[thread &* 8], slots[thread &* 8 &+ 1])
+    }
+}
