@@ -115,7 +115,9 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
         }
         // After a failure, workers of the failed job may still be merging: never reset the
         // reducer under them. (A stop raised too late for this check makes start throw.)
-        if core.scheduler.isStopped { throw core.stoppedError() }
+        // A pool stopped before this job began throws plain `.stopped`: the failure was
+        // reported by the job it happened in (or is in `failure`, if it came between jobs).
+        if core.scheduler.isStopped { throw .stopped }
         core.reducer.reset(threadCount: core.threadCount)
         do {
             try core.scheduler.start(target: target, probe: core.probe)
@@ -149,7 +151,7 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
 
     @usableFromInline
     func runOnCaller(target: UInt64) throws(PoolError) -> UInt64 {
-        if core.scheduler.isStopped { throw core.stoppedError() }
+        if core.scheduler.isStopped { throw .stopped }
         do {
             return try core.contribution(thread: 0, target: target)
         } catch {
