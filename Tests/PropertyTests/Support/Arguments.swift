@@ -1,0 +1,65 @@
+import Pool
+import Testing
+
+/// The schedulers every parameterized test runs over.
+enum SchedulerKind: String, CaseIterable, Codable, Sendable, CustomTestStringConvertible {
+    case futex
+    case basic
+
+    var type: any JobScheduler.Type {
+        switch self {
+        case .futex: FutexScheduler.self
+        case .basic: BasicScheduler.self
+        }
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// The thread counts of the issue: 1, 2, 3, 4, 8 (2 cores: 3 and more oversubscribe).
+let threadCounts = [1, 2, 3, 4, 8]
+
+/// A job target, relative to the thread count N where the interesting values depend on it.
+enum TargetCase: Hashable, Sendable, Codable, CustomTestStringConvertible {
+    case zero
+    case one
+    case threadsMinusOne
+    case threads
+    case threadsPlusOne
+    /// Uniform in 0 ... 2^32, drawn from SplitMix64(seed): rerun one case alone by its seed.
+    case random(seed: UInt64)
+    /// UInt64.max - distance: the largest targets, where share arithmetic could overflow.
+    case nearMaximum(distance: UInt64)
+
+    func value(threadCount: Int) -> UInt64 {
+        let threads = UInt64(threadCount)
+        switch self {
+        case .zero: return 0
+        case .one: return 1
+        case .threadsMinusOne: return threads - 1
+        case .threads: return threads
+        case .threadsPlusOne: return threads + 1
+        case .random(let seed):
+            var generator = SplitMix64(seed: seed)
+            return UInt64.random(in: 0 ... (1 << 32), using: &generator)
+        case .nearMaximum(let distance): return UInt64.max - distance
+        }
+    }
+
+    static let fixed: [TargetCase] = [.zero, .one, .threadsMinusOne, .threads, .threadsPlusOne]
+    static let randomSeeds: [UInt64] = [0x5EED_0001, 0x5EED_0002, 0x5EED_0003]
+    static let all: [TargetCase] = fixed + randomSeeds.map { .random(seed: $0) }
+        + [.nearMaximum(distance: 0), .nearMaximum(distance: 1), .nearMaximum(distance: 7)]
+
+    var testDescription: String {
+        switch self {
+        case .zero: "0"
+        case .one: "1"
+        case .threadsMinusOne: "N-1"
+        case .threads: "N"
+        case .threadsPlusOne: "N+1"
+        case .random(let seed): "random(seed: 0x\(String(seed, radix: 16)))"
+        case .nearMaximum(let distance): "UInt64.max-\(distance)"
+        }
+    }
+}
