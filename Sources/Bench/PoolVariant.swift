@@ -18,19 +18,22 @@ final class PoolVariant<Scheduler: JobScheduler, Probe: PoolProbe>: JobVariant, 
     /// arrive through `any JobVariant` land in this class's unspecialised generic code;
     /// the closure leads them back to code specialised for `Scheduler` and `Probe`, so the
     /// caller's share inlines the counting loop instead of calling through witness thunks.
-    private var specializedMeasure: (@Sendable (UInt64, Int, Int) -> UInt64)?
+    private var specializedMeasure: (@Sendable (UInt64, Int, Int, UInt64) -> UInt64)?
 
     typealias Pool = ThreadPool<Scheduler, SpinLockReducer, CountingWork, Probe>
 
     /// `make` builds the pool from its configuration; by default the generic initialiser.
+    /// `sharedCPU`: pin the caller to worker 1's CPU instead of its own, so that caller and
+    /// worker share one CPU (the oversubscribed case the spin sweep measures).
     init(threadCount: Int, pinned: Bool, probe: Probe, spinPolicy: SpinPolicy = .default, label: String? = nil,
-         make: ((PoolConfiguration) throws(PoolError) -> Pool)? = nil) throws(PoolError) {
+         sharedCPU: Bool = false, make: ((PoolConfiguration) throws(PoolError) -> Pool)? = nil) throws(PoolError) {
         self.threadCount = threadCount
         self.spinPolicy = spinPolicy
         let isCallProbe = !(probe is NoProbe)
         kind = .pool(scheduler: Scheduler.name, pinned: pinned, probe: isCallProbe)
         name = label ?? "\(Scheduler.name)/\(threadCount)\(pinned ? "/pin" : "")\(isCallProbe ? "/callprobe" : "")"
-        callerCPU = pinned ? CPUAffinity.allowedCPUs().first : nil
+        let cpus = CPUAffinity.allowedCPUs()
+        callerCPU = pinned ? cpus[sharedCPU ? 1 % cpus.count : 0] : nil
         let configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: spinPolicy, pinning: pinned)
         if let make {
             pool = try make(configuration)
@@ -38,8 +41,9 @@ final class PoolVariant<Scheduler: JobScheduler, Probe: PoolProbe>: JobVariant, 
             pool = try ThreadPool(configuration: configuration, scheduler: Scheduler.self, reducer: SpinLockReducer.self,
                                   work: CountingWork(), probe: probe)
         }
-        specializedMeasure = { [unowned self] target, warmupJobs, jobs in
-            self.measureHere(target: target, warmupJobs: warmupJobs, jobs: jobs)
+        specializedMeasure = { [unowned self] target, warmupJobs, jobs, gap in
+            gap == 0 ? self.measureHere(target: target, warmupJobs: warmupJobs, jobs: jobs)
+                : self.measureSpaced(target: target, warmupJobs: warmupJobs, jobs: jobs, gapNanoseconds: gap)
         }
     }
 
@@ -57,10 +61,33 @@ final class PoolVariant<Scheduler: JobScheduler, Probe: PoolProbe>: JobVariant, 
         timeJobs(variant: name, target: target, warmupJobs: warmupJobs, jobs: jobs) { job(target: target) }
     }
 
+    /// Jobs separated by `gapNanoseconds` of caller work (a busy loop on the clock); returns
+    /// the summed time of the jobs alone, each timed on its own.
+    func measureSpaced(target: UInt64, warmupJobs: Int, jobs: Int, gapNanoseconds: UInt64) -> UInt64 {
+        var total: UInt64 = 0
+        for _ in 0..<warmupJobs { total &+= job(target: target) }
+        checkTotal(total, jobs: warmupJobs, target: target, variant: name)
+        total = 0
+        var elapsed: UInt64 = 0
+        for _ in 0..<jobs {
+            let gapEnd = MonotonicClock.nanoseconds() &+ gapNanoseconds
+            while MonotonicClock.nanoseconds() < gapEnd {}
+            let start = MonotonicClock.nanoseconds()
+            total &+= job(target: target)
+            elapsed &+= MonotonicClock.nanoseconds() &- start
+        }
+        checkTotal(total, jobs: jobs, target: target, variant: name)
+        return elapsed
+    }
+
     func measure(target: UInt64, warmupJobs: Int, jobs: Int) -> UInt64 {
+        measure(target: target, warmupJobs: warmupJobs, jobs: jobs, gapNanoseconds: 0)
+    }
+
+    func measure(target: UInt64, warmupJobs: Int, jobs: Int, gapNanoseconds: UInt64) -> UInt64 {
         let measure = specializedMeasure!
-        guard let cpu = callerCPU else { return measure(target, warmupJobs, jobs) }
-        return HelperThread.runPinned(to: cpu) { measure(target, warmupJobs, jobs) }
+        guard let cpu = callerCPU else { return measure(target, warmupJobs, jobs, gapNanoseconds) }
+        return HelperThread.runPinned(to: cpu) { measure(target, warmupJobs, jobs, gapNanoseconds) }
     }
 
     /// Whether every worker is parked in the kernel (the spin bound has passed).
