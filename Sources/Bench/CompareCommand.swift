@@ -67,8 +67,12 @@ struct CompareCommand {
         let figures = variants.indices.map {
             DerivedFigures(variantIndex: $0, variants: variants, summaries: summaries, exponents: exponents, sequentialIndex: sequentialIndex)
         }
+        let medianTable = TableReport.medians(variants: variants, summaries: summaries, exponents: exponents)
+        let ratioTable = TableReport.ratios(variants: variants, summaries: summaries, exponents: exponents, sequentialIndex: sequentialIndex)
         say()
-        say(TableReport.render(variants: variants, summaries: summaries, exponents: exponents, sequentialIndex: sequentialIndex))
+        say(medianTable.text())
+        say()
+        say(ratioTable.text())
 
         var idleCosts: [String: IdleCost] = [:]
         if !probeCostOnly {
@@ -85,8 +89,10 @@ struct CompareCommand {
             stress = StressThroughput.measure(binary: options.stressBinary ?? StressThroughput.defaultBinary)
         }
 
+        let derived = derivedTable(figures: figures, idleCosts: idleCosts)
         say()
-        say(derivedTable(figures: figures, idleCosts: idleCosts))
+        say(derived.text())
+        say(Self.derivedLegend(idleSeconds: options.idleSeconds))
         say("stress driver throughput: \(stress.text)")
         say()
         say(probeCostSection(variants: variants, summaries: summaries, exponents: exponents))
@@ -106,31 +112,34 @@ struct CompareCommand {
                 try OutputFiles.write(SVGPlot.render(variants: variants, summaries: summaries, exponents: exponents, figures: figures, title: title),
                                       named: "bench.svg", in: options.outputDirectory),
                 try OutputFiles.write(output.joined(separator: "\n") + "\n", named: "bench.txt", in: options.outputDirectory),
+                try OutputFiles.write([derived.markdown(), Self.derivedLegend(idleSeconds: options.idleSeconds),
+                                       "Stress driver throughput: \(stress.text)", medianTable.markdown(), ratioTable.markdown()]
+                                          .joined(separator: "\n\n") + "\n", named: "bench.md", in: options.outputDirectory),
             ]
             print("wrote \(written.joined(separator: ", "))")
         }
     }
 
-    private func derivedTable(figures: [DerivedFigures], idleCosts: [String: IdleCost]) -> String {
-        var lines = ["Derived figures"]
-        lines.append(pad("variant", 24) + pad("cost at N=1 [IQR]", 24, right: true) + pad("crossover", 12, right: true)
-                     + pad("speed-up", 22, right: true) + pad("spin tail", 12, right: true) + pad("idle CPU", 10, right: true))
+    private func derivedTable(figures: [DerivedFigures], idleCosts: [String: IdleCost]) -> TextTable {
+        var table = TextTable(title: "Derived figures",
+                              headers: ["variant", "cost at N=1 [IQR]", "crossover", "speed-up", "spin tail", "idle CPU"])
         for figure in figures {
             let cost = figure.costAtOne.map { "\(formatDuration(nanoseconds: $0.median)) [\(formatDuration(nanoseconds: $0.interquartileRange))]" } ?? "n/a (N=1 not run)"
-            let crossover = figure.kind == .sequential ? "-" : figure.crossoverText
-            let speedUp = "\(format(figure.speedUpAtLargest, digits: 3))× at \(formatCount(figure.largest))"
             var tail = "-"
             var idle = "-"
             if let cost = idleCosts[figure.variant] {
                 tail = cost.spinTailNanoseconds.map { formatDuration(nanoseconds: Double($0)) } ?? "> 2 s"
                 idle = format(cost.cpuPercent, digits: 2) + " %"
             }
-            lines.append(pad(figure.variant, 24) + pad(cost, 24, right: true) + pad(crossover, 12, right: true)
-                         + pad(speedUp, 22, right: true) + pad(tail, 12, right: true) + pad(idle, 10, right: true))
+            table.rows.append([figure.variant, cost, figure.kind == .sequential ? "-" : figure.crossoverText,
+                               "\(format(figure.speedUpAtLargest, digits: 3))× at \(formatCount(figure.largest))", tail, idle])
         }
-        lines.append("crossover: smallest N from which the variant beats sequential at every larger N; spin tail: last job to every worker parked;")
-        lines.append("idle CPU: process user+sys CPU over \(format(options.idleSeconds, digits: 1)) s after the workers parked, % of one CPU")
-        return lines.joined(separator: "\n")
+        return table
+    }
+
+    static func derivedLegend(idleSeconds: Double) -> String {
+        "crossover: smallest N from which the variant beats sequential at every larger N; spin tail: last job to every worker parked; "
+            + "idle CPU: process user+sys CPU over \(format(idleSeconds, digits: 1)) s after the workers parked, % of one CPU"
     }
 
     private func probeCostSection(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int]) -> String {

@@ -1,30 +1,24 @@
-/// The stdout table: median time per job with its IQR, and the ratio to sequential, one
+/// The result tables: median time per job with its IQR, and the ratio to sequential, one
 /// row per N and one column per variant.
 enum TableReport {
-    static func render(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int], sequentialIndex: Int) -> String {
-        let width = max(16, variants.map { $0.name.count + 2 }.max() ?? 0)
-        var lines: [String] = []
-        lines.append("Median time per job (interquartile range in brackets)")
-        lines.append(pad("N", 6) + variants.map { pad($0.name, width, right: true) }.joined())
+    static func medians(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int]) -> TextTable {
+        var table = TextTable(title: "Median time per job [interquartile range]", headers: ["N"] + variants.map(\.name))
         for (row, exponent) in exponents.enumerated() {
-            var line = pad("2^\(exponent)", 6)
-            for index in variants.indices {
+            table.rows.append(["2^\(exponent)"] + variants.indices.map { index in
                 let summary = summaries[index][row]
-                line += pad("\(formatDuration(nanoseconds: summary.median)) [\(formatDuration(nanoseconds: summary.interquartileRange))]", width + 6, right: true)
-            }
-            lines.append(line)
+                return "\(formatDuration(nanoseconds: summary.median)) [\(formatDuration(nanoseconds: summary.interquartileRange))]"
+            })
         }
-        lines.append("")
-        lines.append("Time per job relative to sequential (below 1: faster than sequential)")
-        lines.append(pad("N", 6) + variants.map { pad($0.name, width, right: true) }.joined())
+        return table
+    }
+
+    static func ratios(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int], sequentialIndex: Int) -> TextTable {
+        var table = TextTable(title: "Time per job relative to sequential (below 1: faster than sequential)",
+                              headers: ["N"] + variants.map(\.name))
         for (row, exponent) in exponents.enumerated() {
-            var line = pad("2^\(exponent)", 6)
             let sequential = summaries[sequentialIndex][row].median
-            for index in variants.indices {
-                line += pad(format(summaries[index][row].median / sequential, digits: 3), width, right: true)
-            }
-            lines.append(line)
+            table.rows.append(["2^\(exponent)"] + variants.indices.map { format(summaries[$0][row].median / sequential, digits: 3) })
         }
-        return lines.joined(separator: "\n")
+        return table
     }
 }
