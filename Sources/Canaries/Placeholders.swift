@@ -2,8 +2,3 @@ import Pool
 
 // Placeholders so that dependants compile while the real broken variants are written.
 // Each is replaced by a file named after the type. Delete a line when its type exists.
-public typealias LostWakeupFutexScheduler = FutexScheduler
-public typealias SilentFailureFutexScheduler = FutexScheduler
-public typealias NoWaitForStartedFutexScheduler = FutexScheduler
-public typealias UnlockedMergeReducer = SpinLockReducer
-public typealias LateUnlockReducer = SpinLockReducer

@@ -39,10 +39,10 @@ public struct StressPlan: Sendable {
         let scheduler = random.pick(schedulers)
         let threadCount = random.pick(threadCounts)
         let spin: SpinChoice
-        switch random.below(8) {
-        case 0, 1, 2: spin = .standard
-        case 3, 4: spin = .parkImmediately
-        case 5: spin = .spinLong
+        switch random.below(16) {
+        case 0..<6: spin = .standard
+        case 6..<11: spin = .parkImmediately
+        case 11: spin = .spinLong
         default:
             spin = .drawn(busyChecks: random.within(0...2048), backoffCap: random.within(1...16),
                           yieldMicroseconds: random.within(0...200))

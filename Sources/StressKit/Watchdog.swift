@@ -95,7 +95,10 @@ public final class Watchdog: @unchecked Sendable {
                 if stalled.progressCount != before { moved = true; break }
                 usleep(1000)
             }
-            diagnosis.append("rescue: one spurious wake-all; the stalled \(moved ? "job COMPLETED after it (the sleeper had missed its wake-up)" : "job did NOT move on within 2 s")")
+            let outcome = moved
+                ? (lostWakeUp ? "the stalled job COMPLETED after it: the sleeper had missed its wake-up" : "the stalled job moved on within 2 s after it (a starved thread, or a missed wake-up)")
+                : "the stalled job did NOT move on within 2 s"
+            diagnosis.append("rescue: one spurious wake-all; \(outcome)")
         } else {
             diagnosis.append("no pool attached to the stalled caller (stuck creating or between pools)")
         }
@@ -110,7 +113,8 @@ public final class Watchdog: @unchecked Sendable {
         text += "  pool: \(view.label)\n  scheduler: \(view.schedulerDiagnostics())\n  reducer: \(view.reducerDiagnostics())\n"
         let fault = view.record.faultSnapshot
         if fault.state != .idle {
-            text += "  fault: \(fault.state) \(fault.kind.rawValue) at \(fault.point) on thread \(fault.thread) (job \(fault.job))\n"
+            let place = fault.kind == .shareThrow ? "in the share" : "at '\(fault.point)'"
+            text += "  fault: \(fault.state) \(fault.kind.rawValue) \(place) on thread \(fault.thread) (job \(fault.job))\n"
         }
         for thread in 0..<view.record.threadCount {
             let last = view.record.lastPoint(of: thread)

@@ -1,0 +1,93 @@
+import Pool
+import Synchronization
+
+/// The real `SpinLockReducer`'s state and its correct steps, for the reducer canaries.
+///
+/// Each reducer canary is the real reducer with exactly one step broken; the correct steps
+/// live here once (same orderings and comments as `SpinLockReducer`, whose internals are
+/// not visible outside the Pool module), so that each canary's file shows its bug plainly.
+/// Ownership: owned by one canary reducer, which calls `deallocate()` in its deinit.
+struct CanaryReducerState {
+    let lock: PaddedAtomic<Bool>
+    let remaining: PaddedAtomic<UInt32>
+    let sum: PaddedCell<UInt64>
+    let spinPolicy: SpinPolicy
+
+    init(spinPolicy: SpinPolicy) {
+        lock = PaddedAtomic(false)
+        remaining = PaddedAtomic(0)
+        sum = PaddedCell(0)
+        self.spinPolicy = spinPolicy
+    }
+
+    func deallocate() {
+        lock.deallocate()
+        remaining.deallocate()
+        sum.deallocate()
+    }
+
+    func reset(threadCount: Int) {
+        sum.value = 0
+        // relaxed: published to the workers by the scheduler's releasing start.
+        remaining.pointer.pointee.store(UInt32(threadCount), ordering: .relaxed)
+    }
+
+    /// Whether this thread is the last one (the fast path's test).
+    func isLast() -> Bool {
+        // acquire: pairs with the releasing count store of every earlier merge.
+        remaining.pointer.pointee.load(ordering: .acquiring) == 1
+    }
+
+    /// `SpinLockReducer.finishLastWithoutLock`: the last contribution, without the lock.
+    func finishLast<Probe: PoolProbe>(contribution: UInt64, thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
+        let (total, overflow) = sum.value.addingReportingOverflow(contribution)
+        if overflow { throw .overflow(ReductionOverflow(partialSum: sum.value, contribution: contribution)) }
+        sum.value = total
+        // release: publishes the total to the caller's acquiring isComplete.
+        remaining.pointer.pointee.store(0, ordering: .releasing)
+        try probe.pass(.countDecremented, thread: thread, value: 0)
+        try probe.pass(.totalReceived, thread: thread, value: total)
+        return total
+    }
+
+    /// The body of a merge, to be run under the lock: sum, then count. Returns the count
+    /// before the decrement and the new sum.
+    func addAndDecrement<Probe: PoolProbe>(contribution: UInt64, thread: Int, probe: Probe) throws(ProtocolInterruption) -> (count: UInt32, sum: UInt64) {
+        // relaxed: meant to run under the lock (ordered by it).
+        let count = remaining.pointer.pointee.load(ordering: .relaxed)
+        precondition(count > 0, "canary reducer: thread \(thread) merged into a job with no remaining threads")
+        let (newSum, overflow) = sum.value.addingReportingOverflow(contribution)
+        if overflow { throw .overflow(ReductionOverflow(partialSum: sum.value, contribution: contribution)) }
+        sum.value = newSum
+        // release: publishes the sum to whoever acquires the count.
+        remaining.pointer.pointee.store(count - 1, ordering: .releasing)
+        try probe.pass(.countDecremented, thread: thread, value: UInt64(count - 1))
+        return (count, newSum)
+    }
+
+    func acquireLock() {
+        // acquire: pairs with the previous holder's releasing store in releaseLock.
+        while lock.pointer.pointee.exchange(true, ordering: .acquiring) {
+            // relaxed: waits for the lock to look free before the next exchange.
+            _ = UnboundedSpinWait.wait(
+                policy: spinPolicy,
+                until: { !lock.pointer.pointee.load(ordering: .relaxed) },
+                orFull: { !lock.pointer.pointee.load(ordering: .relaxed) })
+        }
+    }
+
+    func releaseLock() {
+        // release: pairs with the next holder's acquiring exchange.
+        lock.pointer.pointee.store(false, ordering: .releasing)
+    }
+
+    var isComplete: Bool {
+        // acquire: pairs with the releasing count store of the last merge.
+        remaining.pointer.pointee.load(ordering: .acquiring) == 0
+    }
+
+    var diagnostics: ReducerDiagnostics {
+        ReducerDiagnostics(remainingThreads: remaining.pointer.pointee.load(ordering: .relaxed),
+                           locked: lock.pointer.pointee.load(ordering: .relaxed))
+    }
+}

@@ -1,0 +1,61 @@
+import Pool
+
+/// CANARY: the seed's published fast path (NOTES §4): the last thread skips the lock, but
+/// its lock guard still releases the lock on the way out.
+///
+/// What is broken: a thread that reads `remaining == 1` merges without taking the lock, as
+/// in the real reducer, and then releases the lock it never took. Picture the thread that
+/// decremented the count to 1 still holding the lock (descheduled before its own unlock):
+/// the fast-path thread's release frees it, the next job's threads take it, and the late
+/// owner's own release then frees the lock of a thread in the next job. Two threads merge
+/// at once: lost updates, a wrong sum, or a count that never reaches 0.
+///
+/// Why the harness must catch it: the damage needs a rare interleaving, but the cause is
+/// visible at once to the probe's ownership check: "whoever releases the lock is its
+/// owner" (the pool passes `lockReleasing` while still holding the lock).
+public final class LateUnlockReducer: ResultReducer {
+    public static var name: String { "late-unlock" }
+
+    let state: CanaryReducerState
+
+    public init(threadCount: Int, spinPolicy: SpinPolicy) {
+        state = CanaryReducerState(spinPolicy: spinPolicy)
+    }
+
+    deinit { state.deallocate() }
+
+    public func reset(threadCount: Int) { state.reset(threadCount: threadCount) }
+
+    public func threadDone<Probe: PoolProbe>(
+        contribution: UInt64, thread: Int, probe: Probe
+    ) throws(ProtocolInterruption) -> UInt64? {
+        if state.isLast() {
+            let total = try state.finishLast(contribution: contribution, thread: thread, probe: probe)
+            // BROKEN: the seed's guard releases the lock although this thread never took it.
+            try probe.pass(.lockReleasing, thread: thread)
+            state.releaseLock()
+            return total
+        }
+        state.acquireLock()
+        var holdsLock = true
+        do throws(ProtocolInterruption) {
+            try probe.pass(.lockTaken, thread: thread)
+            let (count, newSum) = try state.addAndDecrement(contribution: contribution, thread: thread, probe: probe)
+            try probe.pass(.lockReleasing, thread: thread)
+            state.releaseLock()
+            holdsLock = false
+            if count == 1 {
+                try probe.pass(.totalReceived, thread: thread, value: newSum)
+                return newSum
+            }
+            return nil
+        } catch {
+            if holdsLock { state.releaseLock() }
+            throw error
+        }
+    }
+
+    public var isComplete: Bool { state.isComplete }
+    public var result: UInt64 { state.sum.value }
+    public var diagnostics: ReducerDiagnostics { state.diagnostics }
+}
