@@ -256,9 +256,11 @@ if !configurations.isEmpty { lines.append("  jobs per scheduler and thread count
 lines.append("  TSan ordering canaries: " + (canaryLines.isEmpty ? "not run" : canaryLines.joined(separator: "; ")))
 lines.append("  self-test (canaries the harness must catch without TSan):" + (selfTest.isEmpty ? " not run, or no result lines" : ""))
 for (name, tally) in selfTest.sorted(by: { $0.key < $1.key }) {
+    let survived = tally.runs - tally.detected
     lines.append("    \(name): detected in \(tally.detected)/\(tally.runs) run\(tally.runs == 1 ? "" : "s")"
                  + (tally.how.isEmpty ? "" : " (\(tally.how.sorted().joined(separator: ", ")))")
-                 + String(format: ", slowest detection %.1f s", tally.slowestSeconds))
+                 + (tally.detected > 0 ? String(format: ", slowest detection %.1f s", tally.slowestSeconds) : "")
+                 + (survived > 0 ? "; SURVIVED \(survived)" : ""))
 }
 let totalJobs = Int(release.jobs + tsan.jobs)
 let runFailures = findings.count
