@@ -107,12 +107,12 @@ struct CompareCommand {
         if !probeCostOnly {
             let title = "Time per job vs N: \(Machine.description)"
             let written = [
-                try OutputFiles.write(CSVReport.render(variants: variants, summaries: summaries, exponents: exponents, sequentialIndex: sequentialIndex),
+                try FileText.write(CSVReport.render(variants: variants, summaries: summaries, exponents: exponents, sequentialIndex: sequentialIndex),
                                       named: "bench.csv", in: options.outputDirectory),
-                try OutputFiles.write(SVGPlot.render(variants: variants, summaries: summaries, exponents: exponents, figures: figures, title: title),
+                try FileText.write(SVGPlot.render(variants: variants, summaries: summaries, exponents: exponents, figures: figures, title: title),
                                       named: "bench.svg", in: options.outputDirectory),
-                try OutputFiles.write(output.joined(separator: "\n") + "\n", named: "bench.txt", in: options.outputDirectory),
-                try OutputFiles.write([derived.markdown(), Self.derivedLegend(idleSeconds: options.idleSeconds),
+                try FileText.write(output.joined(separator: "\n") + "\n", named: "bench.txt", in: options.outputDirectory),
+                try FileText.write([derived.markdown(), Self.derivedLegend(idleSeconds: options.idleSeconds),
                                        "Stress driver throughput: \(stress.text)", medianTable.markdown(), ratioTable.markdown()]
                                           .joined(separator: "\n\n") + "\n", named: "bench.md", in: options.outputDirectory),
             ]

@@ -127,7 +127,7 @@ struct SpinSweep {
         }
         print("columns: median time per job [IQR]; gap burn: worker CPU during the 200 µs gaps, % of its wall time;")
         print("spin tail: last of 1000 jobs to worker parked; tail CPU: process CPU in that tail; idle: process CPU over 0.2 s after parking")
-        let written = try OutputFiles.write(([header] + lines.dropFirst()).joined(separator: "\n") + "\n", named: "spin-sweep.txt", in: options.outputDirectory)
+        let written = try FileText.write(([header] + lines.dropFirst()).joined(separator: "\n") + "\n", named: "spin-sweep.txt", in: options.outputDirectory)
         print("wrote \(written)")
     }
 
