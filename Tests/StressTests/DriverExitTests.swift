@@ -1,0 +1,34 @@
+import Glibc
+import StressKit
+import Testing
+
+/// The driver's verdicts end the process with their exit codes: a clean short run passes,
+/// and canaries are caught (each detector proves it can fire). Each case runs in a child
+/// process that arms `alarm` first, so nothing can hang.
+@Suite("Driver exit codes", .serialized)
+struct DriverExitTests {
+    @Test("A short run of the real pool exits 0")
+    func shortRunPasses() async {
+        await #expect(processExitsWith: .success) {
+            alarm(120)
+            exit(StressDriver.main(arguments: ["--seconds", "1", "--seed", "3", "--threads", "1-3", "--quiet"]))
+        }
+    }
+
+    @Test("Invariant canaries exit 1", arguments: ["late-unlock", "double-claim"])
+    func invariantCanary(_ variant: String) async {
+        await #expect(processExitsWith: .exitCode(1)) { [variant] in
+            alarm(120)
+            exit(StressDriver.main(arguments: ["--variant", variant, "--seconds", "60", "--threads", "3,4", "--noise", "3", "--quiet"]))
+        }
+    }
+
+    @Test("Stall canaries exit 2 through the watchdog", arguments: ["lost-wakeup", "no-stop-on-failure"])
+    func stallCanary(_ variant: String) async {
+        await #expect(processExitsWith: .exitCode(2)) { [variant] in
+            alarm(120)
+            exit(StressDriver.main(arguments: ["--variant", variant, "--seconds", "60", "--threads", "2,3,4", "--faults", "0.3",
+                                               "--noise", "3", "--watchdog", "1", "--quiet"]))
+        }
+    }
+}
