@@ -105,12 +105,16 @@ struct CompareCommand {
         say("total bench time: \(format(seconds, digits: 1)) s")
 
         if !probeCostOnly {
-            let title = "Time per job vs N: \(Machine.description)"
+            let subtitle = "\(Machine.description); \(options.quick ? "quick" : "full") run, median of \(options.effectiveRepetitions) interleaved samples"
             let written = [
                 try FileText.write(CSVReport.render(variants: variants, summaries: summaries, exponents: exponents, sequentialIndex: sequentialIndex),
                                       named: "bench.csv", in: options.outputDirectory),
-                try FileText.write(SVGPlot.render(variants: variants, summaries: summaries, exponents: exponents, figures: figures, title: title),
+                try FileText.write(SVGPlot.render(variants: variants, summaries: summaries, exponents: exponents, figures: figures,
+                                                  title: "Time per job against N (log-log)", subtitle: subtitle),
                                       named: "bench.svg", in: options.outputDirectory),
+                try FileText.write(SVGPlot.render(variants: variants, summaries: summaries, exponents: exponents, figures: figures,
+                                                  title: "Time per job relative to sequential counting", subtitle: subtitle, axis: .ratio),
+                                      named: "bench-ratio.svg", in: options.outputDirectory),
                 try FileText.write(output.joined(separator: "\n") + "\n", named: "bench.txt", in: options.outputDirectory),
                 try FileText.write([derived.markdown(), Self.derivedLegend(idleSeconds: options.idleSeconds),
                                        "Stress driver throughput: \(stress.text)", medianTable.markdown(), ratioTable.markdown()]
