@@ -87,8 +87,8 @@ public struct EpisodeRunner {
                 if job.fault?.kind == .spuriousWake { scheduler.wakeSpuriously() }
             }
             number += 1
-            record.beginJob(number: number, index: jobIndex, target: job.target, refusal: false)
             if let fault = job.fault { record.arm(fault, job: number) }
+            record.beginJob(number: number, index: jobIndex, target: job.target, refusal: false)
             slot.enter(.runningJob, episode: episode.index, jobIndex: jobIndex)
             let started = MonotonicClock.nanoseconds()
             var outcome: Result<UInt64, PoolError>

@@ -109,10 +109,12 @@ public final class ProbeRecord: @unchecked Sendable {
         decrements[slot].store(Int64(threadCount), ordering: .relaxed)
         targets[slot].store(target, ordering: .relaxed)
         currentJobIndex.store(index, ordering: .relaxed)
-        // A plain write: the scheduler's start must publish it (witness of the start path).
-        if !refusal { board.publish(job: number, target: target) }
-        // release: pairs with the acquiring loads in `claimed` and `inRefusalMode`.
+        // release: pairs with the acquiring loads in `claimed` and `suspect` (refusal mode).
         currentJob.store(number, ordering: .releasing)
+        // A plain write that only the scheduler's start may publish, so it comes after every
+        // releasing store of the probe: a worker's acquiring load of a probe word must not
+        // order it (that would hide a start that fails to publish from TSan).
+        if !refusal { board.publish(job: number, target: target) }
     }
 
     /// Whether a stopped pool's refusal job has begun (see `beginJob`).
@@ -129,7 +131,8 @@ public final class ProbeRecord: @unchecked Sendable {
         violation(verdict, message())
     }
 
-    /// Caller: arms `fault` for job `number`.
+    /// Caller: arms `fault` for job `number`. Call it before `beginJob`: its releasing store
+    /// must not order the job descriptor (see `beginJob`).
     public func arm(_ fault: PlannedFault, job number: UInt64) {
         // release: publishes `wakeHook` to the thread whose acquiring load sees the fault.
         faultWord.store(ArmedFault.pack(fault, job: number, state: .armed), ordering: .releasing)
@@ -137,17 +140,21 @@ public final class ProbeRecord: @unchecked Sendable {
 
     /// Caller, after `run`: disarms; returns the fault's state at that moment.
     public func disarm() -> ArmedFault.State {
-        // acquiring: pairs with the firing thread's compare-exchange, for its classification.
-        ArmedFault.state(of: faultWord.exchange(0, ordering: .acquiring))
+        // relaxed: the classification is in the word's value itself; an acquire here would
+        // order the firing thread's earlier writes (its witness) for TSan.
+        ArmedFault.state(of: faultWord.exchange(0, ordering: .relaxed))
     }
 
     /// Caller, after a successful parallel job: the total reached a receiver, every worker
     /// claimed the job, and every witness matches the oracle. Returns a violation or nil.
     public func checkCompletedJob(number: UInt64, target: UInt64, total: UInt64) -> (Verdict, String)? {
+        // First the witnesses, ordered only by the reducer's completion (`isComplete`'s
+        // acquire): the waits below acquire probe words and would hide a weak completion.
+        if let finding = checkWitnesses(job: number, target: target, total: total, reader: "the caller") { return finding }
         let slot = Int(number % 4)
         // acquire: pairs with the receiver's releasing increment, after its witness reads:
-        // the receiver is done with the board before the caller moves on. Bounded by the
-        // watchdog (the job's phase stays "running" while we wait).
+        // the receiver is done with the board before the caller starts the next job (whose
+        // threads rewrite it). Bounded by the watchdog (the job's phase stays "running").
         while receivers[slot].load(ordering: .acquiring) == 0 { sched_yield() }
         for thread in 1..<threadCount {
             // acquire: pairs with the worker's releasing store at its claim.
@@ -156,7 +163,7 @@ public final class ProbeRecord: @unchecked Sendable {
                 return (.invariant, "job \(number) completed, but worker \(thread) last claimed job \(claimed): a task was claimed twice or by the wrong worker")
             }
         }
-        return checkWitnesses(job: number, target: target, total: total, reader: "the caller")
+        return nil
     }
 
     /// Caller: job `number` (an earlier successful parallel job) is fully quiesced: exactly
@@ -206,12 +213,14 @@ public final class ProbeRecord: @unchecked Sendable {
         case .taskClaimed: claimed(thread: thread, target: value)
         case .countDecremented: decremented(thread: thread, newCount: value)
         case .lockTaken:
-            // acquiring-and-releasing: follows the reducer lock's own hand-over (pairs with
-            // the compare-exchange in the previous holder's lockReleasing).
-            let (exchanged, owner) = lockOwner.compareExchange(expected: -1, desired: thread, ordering: .acquiringAndReleasing)
+            // relaxed: the owner check needs only the word's own modification order. No
+            // acquire/release here: it would order the sum for TSan even if the reducer's
+            // lock failed to.
+            let (exchanged, owner) = lockOwner.compareExchange(expected: -1, desired: thread, ordering: .relaxed)
             if !exchanged { violation(.invariant, "thread \(thread) took the reducer lock while thread \(owner) holds it") }
         case .lockReleasing:
-            let (exchanged, owner) = lockOwner.compareExchange(expected: thread, desired: -1, ordering: .acquiringAndReleasing)
+            // relaxed: as at lockTaken.
+            let (exchanged, owner) = lockOwner.compareExchange(expected: thread, desired: -1, ordering: .relaxed)
             if !exchanged {
                 violation(.invariant, "thread \(thread) releases the reducer lock, but " + (owner < 0 ? "nobody holds it" : "thread \(owner) holds it"))
             }
@@ -270,14 +279,16 @@ public final class ProbeRecord: @unchecked Sendable {
         let contributed = trace(thread, .contributedJob).pointee.load(ordering: .relaxed) == fault.job
         let maySucceed = point.isAfterContribution || ((point == .beforePark || point == .afterWake) && contributed)
         let fired = ArmedFault.withState(word, maySucceed ? .firedAfterContribution : .firedBeforeContribution)
-        // acquiring-and-releasing: only one thread fires a fault; the release pairs with the
-        // caller's acquiring disarm, which reads the classification.
-        guard faultWord.compareExchange(expected: word, desired: fired, ordering: .acquiringAndReleasing).exchanged else { return }
+        // relaxed: only one thread fires a fault (the word's modification order decides); the
+        // value carries the classification. Acquire/release here would add orderings
+        // between pool threads that hide the protocol's own from TSan.
+        guard faultWord.compareExchange(expected: word, desired: fired, ordering: .relaxed).exchanged else { return }
         context.statistics.faultFired(fault.kind, point: point)
         switch fault.kind {
         case .protocolThrow:
             // The reducer releases its lock on the way out without passing lockReleasing.
-            _ = lockOwner.compareExchange(expected: thread, desired: -1, ordering: .acquiringAndReleasing)
+            // relaxed: as at lockTaken.
+            _ = lockOwner.compareExchange(expected: thread, desired: -1, ordering: .relaxed)
             throw InjectedFailure(point: point, thread: thread, tag: fault.job)
         case .longStall:
             usleep(fault.stallMicroseconds)
@@ -296,7 +307,8 @@ public final class ProbeRecord: @unchecked Sendable {
         let fault = ArmedFault(word)
         guard fault.kind == .shareThrow, fault.thread == thread else { return }
         let fired = ArmedFault.withState(word, .firedBeforeContribution)
-        guard faultWord.compareExchange(expected: word, desired: fired, ordering: .acquiringAndReleasing).exchanged else { return }
+        // relaxed: as in `fire`.
+        guard faultWord.compareExchange(expected: word, desired: fired, ordering: .relaxed).exchanged else { return }
         context.statistics.faultFired(.shareThrow, point: nil)
         throw ShareFault(thread: thread, tag: fault.job)
     }

@@ -36,9 +36,11 @@ public enum StressDriver {
                           + "noise \(options.noiseLevel), watchdog \(options.watchdogSeconds) s, \(callerThreads) caller threads"
                           + (options.variant.map { ", VARIANT \($0.rawValue)" } ?? "")
                           + (options.fromEpisode > 0 ? ", from episode \(options.fromEpisode)" : "") + "\n")
-        let threadsBefore = ThreadCensus.count()
         let watchdog = Watchdog(context: context)
         watchdog.start()
+        // After the watchdog started: ThreadSanitizer starts its own thread at the first
+        // pthread_create, and that one must count as "before".
+        let threadsBefore = ThreadCensus.count()
         let nextEpisode = Atomic<Int>(options.fromEpisode)
         let callers = context.slots.map { slot in
             NativeThread {
@@ -52,7 +54,6 @@ public enum StressDriver {
             }
         }
         for caller in callers { caller.join() }
-        watchdog.stop()
         let elapsed = context.elapsedSeconds
         // Every pool was shut down: no worker may be left behind.
         var threadsAfter = ThreadCensus.count()
@@ -63,6 +64,7 @@ public enum StressDriver {
         if threadsAfter != threadsBefore {
             context.terminate(.invariant, "\(threadsAfter - threadsBefore) thread(s) still alive after every pool was shut down (/proc/self/task: \(threadsBefore) before, \(threadsAfter) after)", episode: -1, jobIndex: -1)
         }
+        watchdog.stop()
         let report = StressReport(context: context, verdict: .passed, message: "no violation", episode: -1,
                                   jobIndex: -1, elapsedSeconds: elapsed)
         ConsoleOutput.out(report.text)
