@@ -28,6 +28,8 @@ struct BenchOptions {
     var stressBinary: String?
     var runStress = true
     var idleSeconds = 1.0
+    /// The pools' spin policy (compare mode); default `SpinPolicy.default`.
+    var spinPolicy = SpinPolicy.default
     /// Only the variants with these names (sequential is always kept); nil: all.
     var variantFilter: [String]?
 
@@ -59,9 +61,12 @@ struct BenchOptions {
       --threads LIST          pool thread counts, comma-separated, "all" = every allowed CPU
                               (default 2,all; duplicates dropped)
       --no-pinning            skip the pinned pool variants
+      --spin-policy B,C,Y     the pools' spin policy: busy checks, backoff cap, yield phase in µs
+                              (default: SpinPolicy.default)
       --variants LIST         only these variants, comma-separated names as in the table
                               (sequential is always kept)
-      --out DIR               where bench.csv, bench.svg and bench.txt go (default .build/bench-results)
+      --out DIR               where bench.csv, bench.svg, bench-ratio.svg, bench.txt and bench.md go
+                              (default .build/bench-results)
       --stress PATH           the stress driver binary (default: stress beside this binary)
       --no-stress             do not run the stress driver
       --idle-seconds S        idle window for the idle-CPU figure (0.1 ... 60, default 1)
@@ -99,6 +104,7 @@ struct BenchOptions {
             case "--sample-us": options.sampleMicroseconds = try integer(for: argument, in: 10...10_000_000)
             case "--threads": options.threadCounts = try parseThreadList(try value(for: argument))
             case "--no-pinning": options.pinning = false
+            case "--spin-policy": options.spinPolicy = try parseSpinPolicy(try value(for: argument))
             case "--variants":
                 let names = try value(for: argument).split(separator: ",").map(String.init)
                 if names.isEmpty { throw UsageError(description: "--variants needs at least one name") }
@@ -124,6 +130,16 @@ struct BenchOptions {
             throw UsageError(description: "--threads needs at least one count >= 2 (this machine allows \(CPUAffinity.availableCPUCount) CPUs)")
         }
         return options
+    }
+
+    static func parseSpinPolicy(_ text: String) throws(UsageError) -> SpinPolicy {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 3, let busyChecks = parts[0], let backoffCap = parts[1], let yieldMicroseconds = parts[2],
+              (0...10_000_000).contains(busyChecks), (1...1_000_000).contains(backoffCap), (0...10_000_000).contains(yieldMicroseconds)
+        else {
+            throw UsageError(description: "--spin-policy expects busyChecks,backoffCap,yieldMicroseconds (e.g. 128,1,100; cap >= 1), got '\(text)'")
+        }
+        return SpinPolicy(busyChecks: busyChecks, backoffCap: backoffCap, yieldPhase: .microseconds(yieldMicroseconds))
     }
 
     static func parseThreadList(_ text: String) throws(UsageError) -> [Int] {

@@ -20,19 +20,19 @@ struct CompareCommand {
         var variants: [any JobVariant] = [SequentialVariant()]
         let threadCounts = options.resolvedThreadCounts
         for (position, threads) in threadCounts.enumerated() {
-            variants.append(try PoolVariant<FutexScheduler, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe()))
+            variants.append(try PoolVariant<FutexScheduler, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy))
             // The probe-cost pair runs at the first thread count only.
             if position == 0 {
                 variants.append(try PoolVariant<FutexScheduler, NoProbe>(
-                    threadCount: threads, pinned: false, probe: NoProbe(), label: "countingpool/\(threads)",
+                    threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy, label: "countingpool/\(threads)",
                     make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))
-                variants.append(try PoolVariant<FutexScheduler, CallProbe>(threadCount: threads, pinned: false, probe: CallProbe()))
+                variants.append(try PoolVariant<FutexScheduler, CallProbe>(threadCount: threads, pinned: false, probe: CallProbe(), spinPolicy: options.spinPolicy))
             }
             if probeCostOnly { continue }
-            variants.append(try PoolVariant<BasicScheduler, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe()))
+            variants.append(try PoolVariant<BasicScheduler, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy))
             if options.pinning {
-                variants.append(try PoolVariant<FutexScheduler, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe()))
-                variants.append(try PoolVariant<BasicScheduler, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe()))
+                variants.append(try PoolVariant<FutexScheduler, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe(), spinPolicy: options.spinPolicy))
+                variants.append(try PoolVariant<BasicScheduler, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe(), spinPolicy: options.spinPolicy))
             }
             variants.append(DispatchVariant(threadCount: threads))
             variants.append(TaskGroupVariant(threadCount: threads))
@@ -46,7 +46,7 @@ struct CompareCommand {
         say("bench: \(Machine.description)")
         let exponents = Array(options.minimumExponent...(probeCostOnly ? min(options.maximumExponent, 12) : options.maximumExponent))
         say("N = 2^\(exponents.first!) ... 2^\(exponents.last!), \(options.effectiveRepetitions) interleaved samples per variant and N\(options.quick ? " (3 once a job takes > 20 ms)" : ""), ~\(options.effectiveSampleNanoseconds / 1000) µs per sample, \(options.quick ? "quick" : "full") mode")
-        say("spin policy: \(SpinPolicy.default)")
+        say("spin policy: \(options.spinPolicy); load average at start: \(Machine.loadAverage)")
 
         let honest = try HonestCounterCheck.run()
         say("honest counter: \(honest.detail), log-log slope \(format(honest.slope, digits: 3)); a folded kernel was rejected by the same check")
@@ -102,7 +102,7 @@ struct CompareCommand {
         }
         let seconds = Double(MonotonicClock.nanoseconds() &- started) / 1e9
         say()
-        say("total bench time: \(format(seconds, digits: 1)) s")
+        say("total bench time: \(format(seconds, digits: 1)) s; load average at end: \(Machine.loadAverage) (other processes on this machine add noise)")
 
         if !probeCostOnly {
             let subtitle = "\(Machine.description); \(options.quick ? "quick" : "full") run, median of \(options.effectiveRepetitions) interleaved samples"

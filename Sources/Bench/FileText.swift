@@ -52,6 +52,11 @@ enum Machine {
         return "\(model) ×\(CPUAffinity.availableCPUCount) allowed CPUs\(isGuest ? " (virtual machine)" : ""), Linux \(kernel), \(build)"
     }
 
+    /// The 1-minute load average: other processes compete with the bench for the CPUs.
+    static var loadAverage: String {
+        (FileText.read("/proc/loadavg") ?? "?").split(separator: " ").first.map(String.init) ?? "?"
+    }
+
     private static func trimmed(_ text: Substring) -> String {
         String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\n" || $0 == "\t" }.reversed())
     }

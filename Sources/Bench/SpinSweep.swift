@@ -66,7 +66,7 @@ struct SpinSweep {
         let pause = Self.pauseNanoseconds()
         print("bench --spin-sweep: \(Machine.description)")
         print("futex pool (CountingPool), \(threads) threads, \(repetitions) interleaved samples per policy and scenario; one pause hint = \(format(pause, digits: 1)) ns")
-        print("policy = busyChecks/backoffCap/yieldPhase; busy phase at most ≈ busyChecks × backoffCap pauses")
+        print("policy = busyChecks/backoffCap/yieldPhase; busy phase at most ≈ busyChecks × backoffCap pauses; load average at start: \(Machine.loadAverage)")
         let policies = Self.policies
         var pools: [[PoolVariant<FutexScheduler, NoProbe>]] = []
         for policy in policies {
@@ -125,6 +125,7 @@ struct SpinSweep {
             lines.append(line)
             print(line)
         }
+        print("load average at end: \(Machine.loadAverage)")
         print("columns: median time per job [IQR]; gap burn: worker CPU during the 200 µs gaps, % of its wall time;")
         print("spin tail: last of 1000 jobs to worker parked; tail CPU: process CPU in that tail; idle: process CPU over 0.2 s after parking")
         let written = try FileText.write(([header] + lines.dropFirst()).joined(separator: "\n") + "\n", named: "spin-sweep.txt", in: options.outputDirectory)
