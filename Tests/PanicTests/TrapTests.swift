@@ -45,7 +45,7 @@ extension PanicTests {
         @Test("The hang guard turns a hang into a failure (its broken variant: a share that never returns)")
         func hangGuardFires() async {
             await #expect(processExitsWith: .signal(SIGALRM)) {
-                HangGuard.arm(seconds: 1)
+                HangGuard.arm(seconds: 1, scaled: false)
                 let work = ClosureWork { share in
                     if share.thread == 1 { blockForever() }
                     return share.count

@@ -67,7 +67,7 @@ extension PropertyTests {
         func doubleProcessing(threadCount: Int) {
             let verdict = withWatchdog(seconds: 60, "broken scheduler") {
                 SchedulerHarness.runJobs(ReplayingScheduler.self, threadCount: threadCount, policy: .default,
-                                         targets: [10, 20, 30], seconds: 1)
+                                         targets: [10, 20, 30], seconds: TestTiming.oneRealSecond)
             }
             expectFinding(.doubleProcessing, in: verdict, "replayed claim")
         }
@@ -76,7 +76,7 @@ extension PropertyTests {
         func silentStop(waiters: Int) {
             let verdict = withWatchdog(seconds: 60, "broken scheduler") {
                 SchedulerHarness.checkStopReachesWaiters(SilentStopScheduler.self, waiters: waiters,
-                                                         policy: .parkImmediately, seconds: 1)
+                                                         policy: .parkImmediately, seconds: TestTiming.oneRealSecond)
             }
             expectFinding(.stopNotReached, in: verdict, "stop without wake")
         }
@@ -84,7 +84,7 @@ extension PropertyTests {
         @Test("Parked-woken detector: a scheduler whose workers park on a word start never wakes", arguments: [1, 3])
         func lostWakeUp(workers: Int) {
             let verdict = withWatchdog(seconds: 60, "broken scheduler") {
-                SchedulerHarness.checkParkedWorkersWake(WrongWordScheduler.self, workers: workers, jobs: 2, seconds: 1)
+                SchedulerHarness.checkParkedWorkersWake(WrongWordScheduler.self, workers: workers, jobs: 2, seconds: TestTiming.oneRealSecond)
             }
             expectFinding(.parkedNotWoken, in: verdict, "wrong futex word")
         }
@@ -93,7 +93,7 @@ extension PropertyTests {
         func leakedPool() async {
             let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
                 HangGuard.arm(seconds: 30)
-                HangGuard.finish(checkNoThreadLeak(settleSeconds: 1) { LeakChecks.leakedPool(threadCount: 3) })
+                HangGuard.finish(checkNoThreadLeak(settleSeconds: TestTiming.oneRealSecond) { LeakChecks.leakedPool(threadCount: 3) })
             }
             let verdict = childVerdict(result) ?? ""
             #expect(verdict.contains("[\(Finding.threadLeak.rawValue)]"), "child's verdict: \(verdict)")

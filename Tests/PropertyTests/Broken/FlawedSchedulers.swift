@@ -34,7 +34,7 @@ final class ReplayingScheduler: FutexDelegating {
     let inner: FutexScheduler
     /// Touched by worker 1 only: [0] the target to replay, [1] 1 while a replay is due,
     /// [2] 1 once the replay happened.
-    private let replay = SharedBuffer<UInt64>(count: 3, repeating: 0)
+    private let replay = PlainWords(count: 3)
 
     init(threadCount: Int, spinPolicy: SpinPolicy) {
         inner = FutexScheduler(threadCount: threadCount, spinPolicy: spinPolicy)

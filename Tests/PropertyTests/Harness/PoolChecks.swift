@@ -15,7 +15,7 @@ enum PoolChecks {
         for target in targets where !distinct.contains(target) { distinct.append(target) }
         let ledger = ClaimLedger(threadCount: threadCount, targets: distinct)
         let log = ProbeLog(threadCount: threadCount, claims: ledger)
-        let witnesses = SharedBuffer<UInt64>(count: threadCount, repeating: 0)
+        let witnesses = PlainWords(count: threadCount)
         let work = ClosureWork { share in
             // Counting one by one is the standard job; past 2^20 a debug build would take
             // seconds, so large shares contribute their size directly (same value).

@@ -9,6 +9,29 @@ enum MergeOutcome: Equatable, CustomStringConvertible {
     /// Threw something other than `.overflow` (stopped, or an injected failure).
     case interrupted
 
+    /// Stored as two plain words: a code, and the total for `.total`.
+    init(code: UInt64, total: UInt64) {
+        switch code {
+        case 1: self = .noTotal
+        case 2: self = .total(total)
+        case 3: self = .overflow
+        case 4: self = .interrupted
+        default: self = .pending
+        }
+    }
+
+    var code: UInt64 {
+        switch self {
+        case .pending: 0
+        case .noTotal: 1
+        case .total: 2
+        case .overflow: 3
+        case .interrupted: 4
+        }
+    }
+
+    var total: UInt64 { if case .total(let value) = self { value } else { 0 } }
+
     var description: String {
         switch self {
         case .pending: "pending"
@@ -28,6 +51,31 @@ enum MergeOutcome: Equatable, CustomStringConvertible {
 /// does not order the other threads' writes before the total (release/acquire), that read
 /// is a data race that ThreadSanitizer reports, even when every value happens to be right.
 enum ReducerHarness {
+    /// Each thread's outcome of the round, in plain words (written by that thread, read by
+    /// the coordinator after its acquiring load of the finished count).
+    final class Outcomes: Sendable {
+        private let codes: PlainWords
+        private let totals: PlainWords
+
+        init(count: Int) {
+            codes = PlainWords(count: count)
+            totals = PlainWords(count: count)
+        }
+
+        subscript(thread: Int) -> MergeOutcome {
+            get { MergeOutcome(code: codes[thread], total: totals[thread]) }
+            set {
+                codes[thread] = newValue.code
+                totals[thread] = newValue.total
+            }
+        }
+
+        func clear() {
+            codes.fill(0)
+            totals.fill(0)
+        }
+    }
+
     /// Runs one round per element of `rounds` (the contributions of threads 0 ..< N) and
     /// grades each: exactly one thread receives the total; it equals the sum (the
     /// sequential result) and what the witnesses hold; the count visits N-1 ... 0 once each
@@ -43,9 +91,9 @@ enum ReducerHarness {
         let reducer = Reducer(threadCount: threadCount, spinPolicy: .default)
         let log = ProbeLog(threadCount: threadCount)
         let probe = RecordingProbe(log: log)
-        let witnesses = SharedBuffer<UInt64>(count: threadCount, repeating: 0)
-        let witnessSums = SharedBuffer<UInt64>(count: threadCount, repeating: 0)
-        let outcomes = SharedBuffer<MergeOutcome>(count: threadCount, repeating: .pending)
+        let witnesses = PlainWords(count: threadCount)
+        let witnessSums = PlainWords(count: threadCount)
+        let outcomes = Outcomes(count: threadCount)
         // [0]: rounds released, [1]: merges finished, [2]: abandoned.
         let gate = AtomicCounters(count: 3)
         let deadline = Deadline(seconds: seconds)
@@ -84,7 +132,7 @@ enum ReducerHarness {
         for round in rounds.indices {
             log.resetRound()
             reducer.reset(threadCount: threadCount)
-            outcomes.fill(.pending)
+            outcomes.clear()
             witnessSums.fill(0)
             // release: pairs with the threads' acquiring load of the round number.
             gate.addReleasing(0, 1)
@@ -106,7 +154,7 @@ enum ReducerHarness {
 
     private static func grade<Reducer: ResultReducer>(
         round contributions: [UInt64], reducer: Reducer, log: ProbeLog,
-        outcomes: SharedBuffer<MergeOutcome>, witnessSums: SharedBuffer<UInt64>?
+        outcomes: Outcomes, witnessSums: PlainWords?
     ) -> Verdict {
         var verdict = Verdict()
         let threads = contributions.indices

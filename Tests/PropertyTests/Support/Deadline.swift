@@ -35,5 +35,9 @@ enum TestTiming {
     /// 10 under ThreadSanitizer (its runtime exports `__tsan_init`), 1 otherwise.
     static let slowdown: Int = isThreadSanitizerActive ? 10 : 1
 
+    /// One wall-clock second in any build: the budget of a wait that a broken variant is
+    /// bound to miss, where scaling it for TSan would only slow the test down.
+    static var oneRealSecond: Double { 1 / Double(slowdown) }
+
     static let isThreadSanitizerActive: Bool = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
 }

@@ -11,10 +11,11 @@ import Testing
 enum HangGuard {
     static let passedLine = "verdict: passed"
 
-    /// Arms SIGALRM (default action: terminate) after `seconds`, scaled under TSan. A hung
-    /// child then dies by SIGALRM, which the parent tells apart from other failures.
-    static func arm(seconds: Int) {
-        alarm(UInt32(seconds * TestTiming.slowdown))
+    /// Arms SIGALRM (default action: terminate) after `seconds`, scaled under TSan unless
+    /// `scaled` is false. A hung child then dies by SIGALRM, which the parent tells apart
+    /// from other failures.
+    static func arm(seconds: Int, scaled: Bool = true) {
+        alarm(UInt32(scaled ? seconds * TestTiming.slowdown : seconds))
     }
 
     /// Ends the child, writing the verdict for the parent to read.

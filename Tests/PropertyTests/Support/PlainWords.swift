@@ -1,15 +1,19 @@
-/// Plain, non-atomic memory shared between test threads, at a stable address.
+/// Plain, non-atomic 64-bit words shared between test threads, at a stable address.
 ///
-/// The tests rely on it being plain: each element is written by one thread and read by
+/// The tests rely on them being plain: each word is written by one thread and read by
 /// another only after a release/acquire pair that the code under test (or the harness)
-/// provides, so ThreadSanitizer reports any access that pair fails to order. A Swift
-/// `Array` in a class would not do: two threads writing different elements both modify the
-/// array itself, which is a race of its own (NOTES §5).
-final class SharedBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Element>
+/// provides, so ThreadSanitizer reports any access that pair fails to order. Two choices
+/// keep TSan able to see the accesses:
+/// - not a Swift `Array` in a class: two threads writing different elements both modify
+///   the array itself, a race of its own (NOTES §5);
+/// - not generic: in a debug build, a generic `UnsafeMutablePointer<Element>` store runs
+///   through the element type's value witness in the (uninstrumented) runtime, and TSan
+///   misses it. Concrete UInt64 loads and stores are instrumented.
+final class PlainWords: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt64>
     let count: Int
 
-    init(count: Int, repeating value: Element) {
+    init(count: Int, repeating value: UInt64 = 0) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
         base.initialize(repeating: value, count: max(count, 1))
@@ -17,18 +21,18 @@ final class SharedBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
-    subscript(index: Int) -> Element {
+    subscript(index: Int) -> UInt64 {
         get {
-            precondition(index >= 0 && index < count, "SharedBuffer: index \(index) is not in 0 ..< \(count)")
+            precondition(index >= 0 && index < count, "PlainWords: index \(index) is not in 0 ..< \(count)")
             return base[index]
         }
         set {
-            precondition(index >= 0 && index < count, "SharedBuffer: index \(index) is not in 0 ..< \(count)")
+            precondition(index >= 0 && index < count, "PlainWords: index \(index) is not in 0 ..< \(count)")
             base[index] = newValue
         }
     }
 
-    func fill(_ value: Element) {
-        base.update(repeating: value, count: count)
+    func fill(_ value: UInt64) {
+        for index in 0..<count { base[index] = value }
     }
 }
