@@ -1,34 +1,39 @@
 import Pool
 import Synchronization
 
-/// The real `FutexScheduler`'s protocol, step by step, for the futex canaries to assemble.
+/// The real `FutexScheduler`'s protocol, as a class whose steps a canary can override.
 ///
-/// Each futex canary is the real scheduler with exactly one step broken. The correct steps
-/// live here once (same orderings, same comments as `FutexScheduler`, whose internals are
-/// not visible outside the Pool module), so that each canary's file shows only its bug.
-/// Ownership: owned by one canary scheduler, which calls `deallocate()` in its deinit.
-struct CanaryTaskWord {
+/// Each futex canary is a subclass that overrides exactly one step with its bug. The
+/// correct steps live here once (same orderings, same comments as `FutexScheduler`, whose
+/// internals are not visible outside the Pool module), so that each canary's file shows
+/// only what is broken. Not `open`: only this module's canaries derive from it.
+// @unchecked: a non-final class cannot be checked Sendable; it and its subclasses hold only `let`s
+// of Sendable types (atomics in allocated memory).
+public class FutexCanaryBase: JobScheduler, @unchecked Sendable {
+    public class var minimumJobSize: UInt64 { 0 }
+    public class var name: String { "futex-canary" }
+
     let task: ParkingWord
     let target: PaddedAtomic<UInt64>
     let workerCount: UInt32
     let spinPolicy: SpinPolicy
 
-    init(threadCount: Int, spinPolicy: SpinPolicy, name: String) {
+    public required init(threadCount: Int, spinPolicy: SpinPolicy) {
         precondition(threadCount >= 1 && threadCount <= ThreadPoolLimits.maximumThreads,
-                     "\(name) needs 1 ... \(ThreadPoolLimits.maximumThreads) threads, got \(threadCount)")
+                     "\(Self.name) needs 1 ... \(ThreadPoolLimits.maximumThreads) threads, got \(threadCount)")
         task = ParkingWord(0)
         target = PaddedAtomic(0)
         workerCount = UInt32(threadCount - 1)
         self.spinPolicy = spinPolicy
     }
 
-    func deallocate() {
+    deinit {
         task.deallocate()
         target.deallocate()
     }
 
     /// `FutexScheduler.start`.
-    func publish(target newTarget: UInt64) throws(ProtocolInterruption) {
+    public func start<Probe: PoolProbe>(target newTarget: UInt64, probe: Probe) throws(ProtocolInterruption) {
         // relaxed: published by the compare-exchange below (its release half).
         target.pointer.pointee.store(newTarget, ordering: .relaxed)
         // seq_cst: release publishes the target and the caller's writes to the claimers
@@ -66,8 +71,8 @@ struct CanaryTaskWord {
         return claimedTarget
     }
 
-    /// `FutexScheduler.waitForTask`, unbroken: spin, then park on the value it checked.
-    func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
+    /// `FutexScheduler.waitForTask`: spin, then park on the value it checked.
+    public func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
         while !spinForTask() {
             try probe.pass(.beforePark, thread: thread, value: 0)
             task.park(whileEqualTo: 0)
@@ -77,7 +82,7 @@ struct CanaryTaskWord {
     }
 
     /// `FutexScheduler.waitForStarted`: spin until every task of the job is claimed.
-    func waitUntilAllClaimed() throws(ProtocolInterruption) {
+    public func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) {
         let word = task.word
         // relaxed: keeps a fast worker from claiming twice; publishes and reads no data.
         let isSettled = {
@@ -89,18 +94,20 @@ struct CanaryTaskWord {
     }
 
     /// `FutexScheduler.stop`.
-    func raiseStop() {
+    public func stop() {
         // seq_cst: release so that a claimer's acquiring fetch-sub sees the stopper's writes.
         task.word.pointer.pointee.store(FutexScheduler.stopValue, ordering: .sequentiallyConsistent)
         task.wakeAll()
     }
 
-    var isStopped: Bool {
+    public var isStopped: Bool {
         // relaxed: a hint polled in spin loops.
         task.word.pointer.pointee.load(ordering: .relaxed) >= FutexScheduler.stopThreshold
     }
 
-    var diagnostics: SchedulerDiagnostics {
+    public func wakeSpuriously() { task.wakeAll() }
+
+    public var diagnostics: SchedulerDiagnostics {
         let value = task.word.pointer.pointee.load(ordering: .relaxed)
         let stopped = value >= FutexScheduler.stopThreshold
         return SchedulerDiagnostics(word: UInt64(value), pendingTasks: stopped ? 0 : UInt64(value),

@@ -13,36 +13,26 @@ import Pool
 /// Why the harness must catch it: the damage needs a rare interleaving, but the cause is
 /// visible at once to the probe's ownership check: "whoever releases the lock is its
 /// owner" (the pool passes `lockReleasing` while still holding the lock).
-public final class LateUnlockReducer: ResultReducer {
-    public static var name: String { "late-unlock" }
+public final class LateUnlockReducer: SpinLockCanaryBase, @unchecked Sendable {
+    override public class var name: String { "late-unlock" }
 
-    let state: CanaryReducerState
-
-    public init(threadCount: Int, spinPolicy: SpinPolicy) {
-        state = CanaryReducerState(spinPolicy: spinPolicy)
-    }
-
-    deinit { state.deallocate() }
-
-    public func reset(threadCount: Int) { state.reset(threadCount: threadCount) }
-
-    public func threadDone<Probe: PoolProbe>(
+    override public func threadDone<Probe: PoolProbe>(
         contribution: UInt64, thread: Int, probe: Probe
     ) throws(ProtocolInterruption) -> UInt64? {
-        if state.isLast() {
-            let total = try state.finishLast(contribution: contribution, thread: thread, probe: probe)
+        if isLast() {
+            let total = try finishLast(contribution: contribution, thread: thread, probe: probe)
             // BROKEN: the seed's guard releases the lock although this thread never took it.
             try probe.pass(.lockReleasing, thread: thread)
-            state.releaseLock()
+            releaseLock()
             return total
         }
-        state.acquireLock()
+        acquireLock()
         var holdsLock = true
         do throws(ProtocolInterruption) {
             try probe.pass(.lockTaken, thread: thread)
-            let (count, newSum) = try state.addAndDecrement(contribution: contribution, thread: thread, probe: probe)
+            let (count, newSum) = try addAndDecrement(contribution: contribution, thread: thread, probe: probe)
             try probe.pass(.lockReleasing, thread: thread)
-            state.releaseLock()
+            releaseLock()
             holdsLock = false
             if count == 1 {
                 try probe.pass(.totalReceived, thread: thread, value: newSum)
@@ -50,12 +40,8 @@ public final class LateUnlockReducer: ResultReducer {
             }
             return nil
         } catch {
-            if holdsLock { state.releaseLock() }
+            if holdsLock { releaseLock() }
             throw error
         }
     }
-
-    public var isComplete: Bool { state.isComplete }
-    public var result: UInt64 { state.sum.value }
-    public var diagnostics: ReducerDiagnostics { state.diagnostics }
 }

@@ -1,5 +1,4 @@
 import Pool
-import Synchronization
 
 /// CANARY: `FutexScheduler` that loses wake-ups, because it parks without the kernel's
 /// re-check.
@@ -17,40 +16,19 @@ import Synchronization
 /// watchdog can see the hang, and only its diagnosis (a worker parked at `beforePark` while
 /// the task word says tasks are pending) tells a lost wake-up from a slow job. The rescue
 /// wake then completes the job, which confirms the diagnosis.
-public final class LostWakeupFutexScheduler: JobScheduler {
-    public static var minimumJobSize: UInt64 { 0 }
-    public static var name: String { "lost-wakeup" }
+public final class LostWakeupFutexScheduler: FutexCanaryBase, @unchecked Sendable {
+    override public class var name: String { "lost-wakeup" }
 
-    let state: CanaryTaskWord
-
-    public init(threadCount: Int, spinPolicy: SpinPolicy) {
-        state = CanaryTaskWord(threadCount: threadCount, spinPolicy: spinPolicy, name: "LostWakeupFutexScheduler")
-    }
-
-    deinit { state.deallocate() }
-
-    public func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption) {
-        try state.publish(target: target)
-    }
-
-    public func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
-        while !state.spinForTask() {
+    override public func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
+        while !spinForTask() {
             try probe.pass(.beforePark, thread: thread, value: 0)
             // BROKEN: parks on a value read now, not on the 0 that was checked. If a job was
             // published since the check, this sleeps on the new value and misses its wake.
-            let current = state.task.word.pointer.pointee.load(ordering: .relaxed)
-            state.task.park(whileEqualTo: current)
+            // (Real: task.park(whileEqualTo: 0).)
+            let current = task.word.pointer.pointee.load(ordering: .relaxed)
+            task.park(whileEqualTo: current)
             try probe.pass(.afterWake, thread: thread, value: 0)
         }
-        return try state.claim(thread: thread, probe: probe)
+        return try claim(thread: thread, probe: probe)
     }
-
-    public func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) {
-        try state.waitUntilAllClaimed()
-    }
-
-    public func stop() { state.raiseStop() }
-    public var isStopped: Bool { state.isStopped }
-    public func wakeSpuriously() { state.task.wakeAll() }
-    public var diagnostics: SchedulerDiagnostics { state.diagnostics }
 }

@@ -14,32 +14,11 @@ import Pool
 /// Why the harness must catch it: it needs a slow claimer (noise, oversubscription, a
 /// parked worker) and at least two workers; the probe's "each worker claims each job once"
 /// check names the thread at its second claim, before any sum goes wrong.
-public final class NoWaitForStartedFutexScheduler: JobScheduler {
-    public static var minimumJobSize: UInt64 { 0 }
-    public static var name: String { "no-wait-for-started" }
+public final class NoWaitForStartedFutexScheduler: FutexCanaryBase, @unchecked Sendable {
+    override public class var name: String { "no-wait-for-started" }
 
-    let state: CanaryTaskWord
-
-    public init(threadCount: Int, spinPolicy: SpinPolicy) {
-        state = CanaryTaskWord(threadCount: threadCount, spinPolicy: spinPolicy, name: "NoWaitForStartedFutexScheduler")
+    override public func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) {
+        // BROKEN: returns before every task of the job is claimed (real: spin until the task
+        // word is 0 or stopped, as super.waitForStarted does).
     }
-
-    deinit { state.deallocate() }
-
-    public func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption) {
-        try state.publish(target: target)
-    }
-
-    public func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
-        try state.waitForTask(thread: thread, probe: probe)
-    }
-
-    public func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) {
-        // BROKEN: returns before every task of the job is claimed (real: state.waitUntilAllClaimed()).
-    }
-
-    public func stop() { state.raiseStop() }
-    public var isStopped: Bool { state.isStopped }
-    public func wakeSpuriously() { state.task.wakeAll() }
-    public var diagnostics: SchedulerDiagnostics { state.diagnostics }
 }

@@ -14,39 +14,19 @@ import Pool
 /// Why the harness must catch it: no data race and no wrong result, just a job that never
 /// ends; only the watchdog sees it, and its dump shows the tell-tale: a thread that passed
 /// `stopRaised` while the scheduler says it is not stopped.
-public final class SilentFailureFutexScheduler: JobScheduler {
-    public static var minimumJobSize: UInt64 { 0 }
-    public static var name: String { "silent-failure" }
+public final class SilentFailureFutexScheduler: FutexCanaryBase, @unchecked Sendable {
+    override public class var name: String { "silent-failure" }
 
-    let state: CanaryTaskWord
     let ownerThread: Int32
 
-    public init(threadCount: Int, spinPolicy: SpinPolicy) {
-        state = CanaryTaskWord(threadCount: threadCount, spinPolicy: spinPolicy, name: "SilentFailureFutexScheduler")
+    public required init(threadCount: Int, spinPolicy: SpinPolicy) {
         ownerThread = cpool_gettid()
+        super.init(threadCount: threadCount, spinPolicy: spinPolicy)
     }
 
-    deinit { state.deallocate() }
-
-    public func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption) {
-        try state.publish(target: target)
-    }
-
-    public func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
-        try state.waitForTask(thread: thread, probe: probe)
-    }
-
-    public func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) {
-        try state.waitUntilAllClaimed()
-    }
-
-    public func stop() {
+    override public func stop() {
         // BROKEN: a failing worker's stop is silently ignored; only the owner may stop.
         guard cpool_gettid() == ownerThread else { return }
-        state.raiseStop()
+        super.stop()
     }
-
-    public var isStopped: Bool { state.isStopped }
-    public func wakeSpuriously() { state.task.wakeAll() }
-    public var diagnostics: SchedulerDiagnostics { state.diagnostics }
 }

@@ -1,32 +1,44 @@
 import Pool
 import Synchronization
 
-/// The real `SpinLockReducer`'s state and its correct steps, for the reducer canaries.
+/// The real `SpinLockReducer`'s state and its correct steps, as a class for the reducer
+/// canaries to derive from.
 ///
-/// Each reducer canary is the real reducer with exactly one step broken; the correct steps
-/// live here once (same orderings and comments as `SpinLockReducer`, whose internals are
-/// not visible outside the Pool module), so that each canary's file shows its bug plainly.
-/// Ownership: owned by one canary reducer, which calls `deallocate()` in its deinit.
-struct CanaryReducerState {
+/// Each reducer canary is a subclass whose `threadDone` assembles these steps with exactly
+/// one of them broken; the correct steps live here once (same orderings and comments as
+/// `SpinLockReducer`, whose internals are not visible outside the Pool module), so that each
+/// canary's file shows its bug plainly. Subclasses must override `threadDone`; this base
+/// is not a reducer on its own. Not `open`: only this module's canaries derive from it.
+// @unchecked: a non-final class cannot be checked Sendable; it and its subclasses hold only `let`s
+// of Sendable types (atomics and a cell in allocated memory, ordered by the protocol).
+public class SpinLockCanaryBase: ResultReducer, @unchecked Sendable {
+    public class var name: String { "spinlock-canary" }
+
     let lock: PaddedAtomic<Bool>
     let remaining: PaddedAtomic<UInt32>
     let sum: PaddedCell<UInt64>
     let spinPolicy: SpinPolicy
 
-    init(spinPolicy: SpinPolicy) {
+    public required init(threadCount: Int, spinPolicy: SpinPolicy) {
         lock = PaddedAtomic(false)
         remaining = PaddedAtomic(0)
         sum = PaddedCell(0)
         self.spinPolicy = spinPolicy
     }
 
-    func deallocate() {
+    deinit {
         lock.deallocate()
         remaining.deallocate()
         sum.deallocate()
     }
 
-    func reset(threadCount: Int) {
+    public func threadDone<Probe: PoolProbe>(
+        contribution: UInt64, thread: Int, probe: Probe
+    ) throws(ProtocolInterruption) -> UInt64? {
+        preconditionFailure("\(Self.self) must override threadDone")
+    }
+
+    public func reset(threadCount: Int) {
         sum.value = 0
         // relaxed: published to the workers by the scheduler's releasing start.
         remaining.pointer.pointee.store(UInt32(threadCount), ordering: .relaxed)
@@ -81,12 +93,14 @@ struct CanaryReducerState {
         lock.pointer.pointee.store(false, ordering: .releasing)
     }
 
-    var isComplete: Bool {
+    public var isComplete: Bool {
         // acquire: pairs with the releasing count store of the last merge.
         remaining.pointer.pointee.load(ordering: .acquiring) == 0
     }
 
-    var diagnostics: ReducerDiagnostics {
+    public var result: UInt64 { sum.value }
+
+    public var diagnostics: ReducerDiagnostics {
         ReducerDiagnostics(remainingThreads: remaining.pointer.pointee.load(ordering: .relaxed),
                            locked: lock.pointer.pointee.load(ordering: .relaxed))
     }

@@ -13,35 +13,21 @@ import Pool
 /// Why the harness must catch it: the window is a few nanoseconds wide, so it needs threads
 /// that reach the merge together, many times; the oracle (wrong total), the witness check
 /// of the receiver, or the watchdog (a count stuck above 0) then sees it.
-public final class UnlockedMergeReducer: ResultReducer {
-    public static var name: String { "unlocked-merge" }
+public final class UnlockedMergeReducer: SpinLockCanaryBase, @unchecked Sendable {
+    override public class var name: String { "unlocked-merge" }
 
-    let state: CanaryReducerState
-
-    public init(threadCount: Int, spinPolicy: SpinPolicy) {
-        state = CanaryReducerState(spinPolicy: spinPolicy)
-    }
-
-    deinit { state.deallocate() }
-
-    public func reset(threadCount: Int) { state.reset(threadCount: threadCount) }
-
-    public func threadDone<Probe: PoolProbe>(
+    override public func threadDone<Probe: PoolProbe>(
         contribution: UInt64, thread: Int, probe: Probe
     ) throws(ProtocolInterruption) -> UInt64? {
-        if state.isLast() {
-            return try state.finishLast(contribution: contribution, thread: thread, probe: probe)
+        if isLast() {
+            return try finishLast(contribution: contribution, thread: thread, probe: probe)
         }
         // BROKEN: no acquireLock()/releaseLock() around the read-modify-write of sum and count.
-        let (count, newSum) = try state.addAndDecrement(contribution: contribution, thread: thread, probe: probe)
+        let (count, newSum) = try addAndDecrement(contribution: contribution, thread: thread, probe: probe)
         if count == 1 {
             try probe.pass(.totalReceived, thread: thread, value: newSum)
             return newSum
         }
         return nil
     }
-
-    public var isComplete: Bool { state.isComplete }
-    public var result: UInt64 { state.sum.value }
-    public var diagnostics: ReducerDiagnostics { state.diagnostics }
 }
