@@ -18,14 +18,15 @@ extension PropertyTests {
         static let policies: [SpinPolicy] = [.default, .parkImmediately]
 
         @Test("Each job's result is the sequential count; every worker claims it exactly once; stop ends every worker",
-              arguments: SchedulerKind.allCases, threadCounts)
-        func jobsExactlyOnce(kind: SchedulerKind, threadCount: Int) {
+              arguments: SchedulerKind.allCases, threadCounts.flatMap { threads in TargetCase.randomSeeds.map { (threads, $0) } })
+        func jobsExactlyOnce(kind: SchedulerKind, run: (threadCount: Int, seed: UInt64)) {
+            let (threadCount, seed) = run
             for policy in Self.policies {
-                let targets = schedulerTargets(threadCount: threadCount, seed: 0x5EED_0011, randomJobs: 40)
+                let targets = schedulerTargets(threadCount: threadCount, seed: seed, randomJobs: 30)
                 let verdict = withWatchdog(seconds: 60, "scheduler harness") {
                     SchedulerHarness.runJobs(kind.type, threadCount: threadCount, policy: policy, targets: targets)
                 }
-                expectNoFindings(verdict, "\(kind), \(threadCount) threads, \(policy)")
+                expectNoFindings(verdict, "\(kind), \(threadCount) threads, seed \(seed), \(policy)")
             }
         }
 

@@ -7,24 +7,25 @@ extension PropertyTests {
     /// only that case's threads; `alarm` ends it if it hangs.
     @Suite("Threads do not leak")
     struct ThreadLeakTests {
-        @Test("Hundreds of jobs back to back on one pool, then deinit: no thread left",
-              arguments: SchedulerKind.allCases, [2, 4, 8])
-        func backToBackJobs(kind: SchedulerKind, threadCount: Int) async {
-            let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { [kind, threadCount] in
-                HangGuard.arm(seconds: 60)
-                HangGuard.finish(checkNoThreadLeak {
-                    LeakChecks.backToBackJobs(kind.type, threadCount: threadCount, jobs: 300)
-                })
-            }
-            expectChildPassed(result)
+        /// Hundreds of jobs back to back on one pool, then its deinit; or pools created,
+        /// used and destroyed in a loop.
+        enum Scenario: String, CaseIterable, Codable, Sendable {
+            case backToBackJobs
+            case poolsInALoop
         }
 
-        @Test("Pools created and destroyed in a loop: no thread left", arguments: SchedulerKind.allCases, [2, 4, 8])
-        func poolsInALoop(kind: SchedulerKind, threadCount: Int) async {
-            let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { [kind, threadCount] in
+        @Test("No thread outlives its pool",
+              arguments: Scenario.allCases, SchedulerKind.allCases.flatMap { kind in [2, 4, 8].map { (kind, $0) } })
+        func noThreadLeft(scenario: Scenario, pool: (kind: SchedulerKind, threadCount: Int)) async {
+            let (kind, threadCount) = pool
+            let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+                [scenario, kind = kind as SchedulerKind, threadCount = threadCount as Int] in
                 HangGuard.arm(seconds: 60)
                 HangGuard.finish(checkNoThreadLeak {
-                    LeakChecks.poolsInALoop(kind.type, threadCount: threadCount, pools: 40)
+                    switch scenario {
+                    case .backToBackJobs: LeakChecks.backToBackJobs(kind.type, threadCount: threadCount, jobs: 300)
+                    case .poolsInALoop: LeakChecks.poolsInALoop(kind.type, threadCount: threadCount, pools: 40)
+                    }
                 })
             }
             expectChildPassed(result)
