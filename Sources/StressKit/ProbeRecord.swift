@@ -126,6 +126,8 @@ public final class ProbeRecord: @unchecked Sendable {
 
     /// A check failed on a pool thread: report it, unless refusal mode began meanwhile.
     func suspect(_ verdict: Verdict, _ message: @autoclosure () -> String) {
+        // acquire: pairs with beginJob's releasing store, so refusal mode set for a job whose
+        // number this thread saw is visible below.
         _ = currentJob.load(ordering: .acquiring)
         if inRefusalMode() { return }
         violation(verdict, message())
@@ -170,8 +172,11 @@ public final class ProbeRecord: @unchecked Sendable {
     /// one receiver and exactly `threadCount` decrements.
     public func checkQuiescedJob(number: UInt64) -> (Verdict, String)? {
         let slot = Int(number % 4)
-        let receiverCount = receivers[slot].load(ordering: .acquiring)
-        let left = decrements[slot].load(ordering: .acquiring)
+        // relaxed, both: every event of job `number` happened before this thread saw a later
+        // job complete (each worker's events precede its next claim, each claim precedes
+        // that job's completion); the values are tallies, no data hangs on them.
+        let receiverCount = receivers[slot].load(ordering: .relaxed)
+        let left = decrements[slot].load(ordering: .relaxed)
         if receiverCount != 1 {
             return (.invariant, "job \(number): \(receiverCount) threads received the total (exactly one must)")
         }
@@ -235,10 +240,12 @@ public final class ProbeRecord: @unchecked Sendable {
     func claimed(thread: Int, target: UInt64) {
         // acquire: pairs with beginJob's releasing store (refusal mode, targets).
         let job = currentJob.load(ordering: .acquiring)
+        // relaxed: this thread's own word.
         let previous = trace(thread, .claimedJob).pointee.load(ordering: .relaxed)
         if previous == job {
             suspect(.invariant, "worker \(thread) claimed a task of job \(job) twice")
         }
+        // relaxed: ordered by the acquiring load of `currentJob` above.
         let expected = targets[Int(job % 4)].load(ordering: .relaxed)
         if target != expected {
             suspect(.invariant, "worker \(thread) claimed target \(target) for job \(job), whose target is \(expected)")
@@ -255,11 +262,13 @@ public final class ProbeRecord: @unchecked Sendable {
         if before <= 0 || newCount >= UInt64(threadCount) {
             suspect(.invariant, "the reducer count underflowed in job \(job): thread \(thread) decremented it to \(newCount) after \(threadCount) decrements")
         }
+        // relaxed: read back by this thread only (`fire`), and by nobody else.
         trace(thread, .contributedJob).pointee.store(job, ordering: .relaxed)
     }
 
     func received(thread: Int, total: UInt64) {
         let job = job(of: thread)
+        // acquire: as in `suspect` (refusal mode).
         _ = currentJob.load(ordering: .acquiring)
         if inRefusalMode() { return }
         let target = targets[Int(job % 4)].load(ordering: .relaxed)
@@ -276,6 +285,7 @@ public final class ProbeRecord: @unchecked Sendable {
     func fire(_ word: UInt64, point: ProbePoint, thread: Int) throws(InjectedFailure) {
         let fault = ArmedFault(word)
         guard fault.thread == thread, fault.point == point, fault.kind != .shareThrow else { return }
+        // relaxed: this thread's own word.
         let contributed = trace(thread, .contributedJob).pointee.load(ordering: .relaxed) == fault.job
         let maySucceed = point.isAfterContribution || ((point == .beforePark || point == .afterWake) && contributed)
         let fired = ArmedFault.withState(word, maySucceed ? .firedAfterContribution : .firedBeforeContribution)

@@ -22,6 +22,14 @@ public enum StressDriver {
             ConsoleOutput.out(StressOptions.usage + "\n")
             return StressExitCode.passed
         }
+        if let path = options.jsonPath {
+            // Fail now, not after a long run whose report would be lost.
+            guard let file = fopen(path, "w") else {
+                ConsoleOutput.error("stress: --json \(path) cannot be written (errno \(errno))\n\(StressOptions.usage)\n")
+                return StressExitCode.usage
+            }
+            fclose(file)
+        }
         if options.selfTest { return SelfTest(options: options).run() }
         var system = SystemRandomNumberGenerator()
         let seed = options.seed ?? system.next()

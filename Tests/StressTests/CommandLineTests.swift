@@ -66,6 +66,7 @@ struct CommandLineTests {
 
     @Test("The command exits 64 with a usage message for a bad command line", arguments: [
         ["--bogus"], ["--seconds", "-1"], ["--threads"], ["--variant", "nope"], ["--scheduler", "x"], ["--threads", "1,a"],
+        ["--json", "/nonexistent-directory/report.json"],
     ])
     func exitCode64(_ arguments: [String]) async {
         let result = await #expect(processExitsWith: .exitCode(64), observing: [\.standardErrorContent]) { [arguments] in
