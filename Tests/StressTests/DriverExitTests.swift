@@ -17,18 +17,26 @@ struct DriverExitTests {
 
     @Test("Invariant canaries exit 1", arguments: ["late-unlock", "double-claim"])
     func invariantCanary(_ variant: String) async {
-        await #expect(processExitsWith: .exitCode(1)) { [variant] in
+        let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) { [variant] in
             alarm(120)
             exit(StressDriver.main(arguments: ["--variant", variant, "--seconds", "60", "--threads", "3,4", "--noise", "3", "--quiet"]))
         }
+        let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(standardError.contains("VIOLATION (invariant)"))
+        #expect(standardError.contains("replay: stress --seed "))
+        #expect(standardError.contains("--variant \(variant) --from-episode "))
     }
 
     @Test("Stall canaries exit 2 through the watchdog", arguments: ["lost-wakeup", "no-stop-on-failure"])
     func stallCanary(_ variant: String) async {
-        await #expect(processExitsWith: .exitCode(2)) { [variant] in
+        let result = await #expect(processExitsWith: .exitCode(2), observing: [\.standardErrorContent]) { [variant] in
             alarm(120)
             exit(StressDriver.main(arguments: ["--variant", variant, "--seconds", "60", "--threads", "2,3,4", "--faults", "0.3",
-                                               "--noise", "3", "--watchdog", "1", "--quiet"]))
+                                               "--noise", "3", "--watchdog", "2", "--quiet"]))
         }
+        let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(standardError.contains("STALL ("))
+        #expect(standardError.contains("--- dump of every pool ---"))
+        #expect(standardError.contains("rescue: one spurious wake-all"))
     }
 }
