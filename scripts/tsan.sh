@@ -71,11 +71,18 @@ record_failure() {
 
 # Re-runs a case that TSan reported with every atomic treated as seq_cst. If the report
 # disappears, some atomic was too weak (an ordering bug); if it stays, no atomic orders the
-# accesses at all (a plain race). Prints and returns the classification.
+# accesses at all (a plain race). Only data races are classified: another kind of report
+# (a lock-order inversion, a use after free) is named as it is. Sets `classification`.
 classify_report() {
     local name=$1 limit=$2
     shift 2
-    local prefix="$results/reports/$name-seq-cst" status=0
+    local prefix="$results/reports/$name-seq-cst" status=0 kind
+    kind=$(tsan_report_kind "$results/reports/$name")
+    if [ "$kind" != "data race" ]; then
+        classification="$kind (not a data race: no seq_cst re-run)"
+        say "$name: $classification"
+        return 0
+    fi
     say "re-running $name with force_seq_cst_atomics=1 to classify the report"
     run_under_tsan "$prefix" "$limit" "$results/$name-seq-cst.log" --seq-cst "$@" || status=$?
     if tsan_reported "$prefix"; then

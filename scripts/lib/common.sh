@@ -86,11 +86,15 @@ check_tsan_environment() {
 # - log_path: every process writes its report to its own file (<prefix>.<pid>), so a race
 #   in a child process (a Swift Testing exit test, whose exit code the test may expect to be
 #   a failure) is still found;
+# - report_thread_leaks=0: threads left behind are the stress driver's own invariant (a
+#   census of /proc/self/task after every pool is shut down) and the property tests'; the
+#   stall canaries leave stuck workers on purpose, and TSan's leak check at exit (which it
+#   runs even on _exit) would turn their exit code 2 into 66;
 # - exitcode=66: TSan's default, spelled out because the verdict relies on it.
 # TSAN_EXTRA_OPTIONS is appended (later options win).
 tsan_options() {
     local report_prefix=$1
-    printf 'halt_on_error=1 history_size=4 exitcode=66 log_path=%s %s' \
+    printf 'halt_on_error=1 history_size=4 report_thread_leaks=0 exitcode=66 log_path=%s %s' \
         "$report_prefix" "${TSAN_EXTRA_OPTIONS:-}"
 }
 
@@ -99,6 +103,13 @@ tsan_reported() {
     local report_prefix=$1
     compgen -G "$report_prefix.*" >/dev/null || return 1
     grep -qs 'WARNING: ThreadSanitizer' "$report_prefix".*
+}
+
+# The kind of the first report ("data race", "lock-order-inversion (potential deadlock)", ...).
+tsan_report_kind() {
+    local report_prefix=$1
+    grep -h -m1 'WARNING: ThreadSanitizer: ' "$report_prefix".* 2>/dev/null | head -1 \
+        | sed 's/.*WARNING: ThreadSanitizer: //; s/ (pid=[0-9]*)$//'
 }
 
 # Prints the first report's headline and summary lines (the full report stays in its file).
