@@ -33,7 +33,7 @@ struct SpinSweep {
     /// extremes and the current default. Here a pause hint takes ~50 ns (Zen 5 under KVM), so
     /// the backoff cap is also the polling interval in units of ~50 ns.
     static var policies: [SpinPolicy] {
-        var list: [SpinPolicy] = [.default, SpinPolicy(busyChecks: 1024, backoffCap: 8, yieldPhase: .microseconds(100))]
+        var list: [SpinPolicy] = [.default, previousDefault]
         for busyChecks in [0, 32, 128, 512, 2048] {
             list.append(SpinPolicy(busyChecks: busyChecks, backoffCap: 1, yieldPhase: .microseconds(100)))
         }
@@ -48,8 +48,12 @@ struct SpinSweep {
         return unique
     }
 
+    /// The default before this sweep chose the current one (the seed's shape, larger).
+    static let previousDefault = SpinPolicy(busyChecks: 1024, backoffCap: 8, yieldPhase: .microseconds(100))
+
     static func label(_ policy: SpinPolicy) -> String {
-        "\(policy.busyChecks)/\(policy.backoffCap)/\(policy.yieldPhaseNanoseconds / 1000)µs" + (policy == .default ? " (default)" : "")
+        "\(policy.busyChecks)/\(policy.backoffCap)/\(policy.yieldPhaseNanoseconds / 1000)µs"
+            + (policy == .default ? " (default)" : policy == previousDefault ? " (old default)" : "")
     }
 
     /// Nanoseconds one CPU pause hint takes here: what turns busyChecks into time.

@@ -28,11 +28,17 @@ public struct SpinPolicy: Sendable, Hashable, CustomStringConvertible {
         self.yieldPhaseNanoseconds = yieldPhase.clampedNanoseconds
     }
 
-    /// Measured on the project's 2-vCPU machine (see README, "Spin policy"): 1024 busy
-    /// checks with a backoff cap of 8 cover the ~0.1-1 µs a cache-line round trip takes when
-    /// both threads run; 100 µs of yielding catches back-to-back jobs issued by a caller
-    /// that does a little work in between, while an idle pool stops burning CPU after it.
-    public static let `default` = SpinPolicy(busyChecks: 1024, backoffCap: 8, yieldPhase: .microseconds(100))
+    /// Measured, not copied: `swift run -c release bench --spin-sweep` (docs/BENCH.md, "Spin
+    /// policy") on the project's 2-vCPU KVM guest, where one pause hint takes 28-108 ns.
+    /// - `backoffCap` 1: the word is polled after every pause, so a hand-off is seen within
+    ///   ~50 ns; a cap of 8 polls only every ~0.4-0.9 µs, in both directions of a job.
+    /// - `busyChecks` 32: ~1-3 µs of pure spinning, enough for back-to-back jobs. The previous
+    ///   1024 checks × cap 8 spun ~0.4 ms without yielding: whenever caller and worker shared
+    ///   a CPU (an oversubscribed machine) each job then cost 0.5-1.2 ms, against 5-7 µs now.
+    /// - `yieldPhase` 100 µs: yielding keeps a worker reachable in about a microsecond across
+    ///   gaps of caller work up to ~100 µs, yet lets other threads run; then it parks, and an
+    ///   idle pool uses ~0.02 % CPU.
+    public static let `default` = SpinPolicy(busyChecks: 32, backoffCap: 1, yieldPhase: .microseconds(100))
 
     /// Never spin: every wait goes straight to the kernel. Forces the park/wake paths.
     public static let parkImmediately = SpinPolicy(busyChecks: 0, backoffCap: 1, yieldPhase: .zero)
