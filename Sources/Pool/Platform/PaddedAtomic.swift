@@ -38,6 +38,9 @@ public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
 ///
 /// Used for data that a protocol publishes through an atomic (the reducer's sum): keeping it
 /// non-atomic means ThreadSanitizer reports any access that the protocol fails to order.
+/// Its accessor exists only for concrete `UInt64`: an unspecialised generic access (debug
+/// builds) copies the value inside the uninstrumented standard library, and ThreadSanitizer
+/// would not see it.
 @frozen
 public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
     @usableFromInline
@@ -49,13 +52,16 @@ public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
         pointer.initialize(to: initialValue)
     }
 
-    @inlinable
-    public var value: Value {
-        get { pointer.pointee }
-        nonmutating set { pointer.pointee = newValue }
-    }
-
     public func deallocate() {
         UnsafeMutableRawPointer(pointer).deallocate()
+    }
+}
+
+extension PaddedCell where Value == UInt64 {
+    /// A concrete load or store of the word, which ThreadSanitizer instruments in every build.
+    @inlinable
+    public var value: UInt64 {
+        get { pointer.pointee }
+        nonmutating set { pointer.pointee = newValue }
     }
 }
