@@ -93,6 +93,9 @@ enum FaultScenario {
                 // Start each job with every worker parked (or the pool already stopped).
                 _ = Deadline(seconds: 10).wait { scheduler.isStopped || scheduler.diagnostics.sleepers == UInt32(threadCount - 1) }
             }
+            // The failure record's mutex orders every fault that has stopped the pool (its
+            // thread counted it before recording) before this relaxed read of the count.
+            _ = pool.failure
             let before = fired[0]
             let start = MonotonicClock.nanoseconds()
             let outcome: JobRecord.Outcome
