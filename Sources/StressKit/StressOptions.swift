@@ -163,16 +163,6 @@ public struct StressOptions: Sendable, Equatable {
         }
         return Array(Set(counts)).sorted()
     }
-
-    /// The flags that shape the plan, as a command line (for replay lines).
-    public var planFlags: [String] {
-        var flags: [String] = []
-        if let threadCounts { flags += ["--threads", threadCounts.map(String.init).joined(separator: ",")] }
-        if schedulers != SchedulerKind.allCases { flags += ["--scheduler", schedulers.map(\.rawValue).joined()] }
-        flags += ["--faults", "\(faultRate)", "--noise", "\(noiseLevel)"]
-        if let variant { flags += ["--variant", variant.rawValue] }
-        return flags
-    }
 }
 
 /// A bad command line: the message says which flag and why. Exit code 64.
