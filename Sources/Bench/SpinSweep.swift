@@ -87,7 +87,7 @@ struct SpinSweep {
             }
             pools.append(row)
         }
-        // samples[policy][scenario]: ns per job; burn[policy]: worker CPU share in the 200 µs gaps.
+        // samples[policy][scenario]: ns per job; gapBurn[policy]: process CPU / wall in the 200 µs-gap scenario.
         var samples = Array(repeating: Array(repeating: [Double](), count: Self.scenarios.count), count: policies.count)
         var gapBurn = Array(repeating: [Double](), count: policies.count)
         for repetition in 0..<repetitions {
@@ -103,36 +103,36 @@ struct SpinSweep {
                     let cpu = Double(cpool_process_cpu_time_ns() - cpuBefore)
                     samples[index][scenarioIndex].append(Double(elapsed) / Double(jobs))
                     if scenario.gapNanoseconds == 200_000 {
-                        // The caller is busy the whole time; what is left over is the worker's.
-                        gapBurn[index].append(max(0, cpu - wall) / wall * 100)
+                        // The caller is busy the whole time (about 100 %); a worker that spins
+                        // through the gaps adds up to another 100 %, a parked one nothing.
+                        gapBurn[index].append(cpu / wall * 100)
                     }
                     pool.quiesce()
                 }
             }
             StandardError.write("bench: spin sweep repetition \(repetition + 1)/\(repetitions) done\n")
         }
-        var lines: [String] = []
-        let header = pad("policy", 24) + Self.scenarios.map { pad($0.name, 18, right: true) }.joined()
-            + pad("gap burn", 10, right: true) + pad("spin tail", 12, right: true) + pad("tail CPU", 12, right: true) + pad("idle", 8, right: true)
-        lines.append(header)
+        var table = TextTable(title: "Spin-policy sweep: median time per job [IQR] per scenario",
+                              headers: ["policy"] + Self.scenarios.map(\.name) + ["CPU gap200", "spin tail", "tail CPU", "idle"])
         for (index, policy) in policies.enumerated() {
-            var line = pad(Self.label(policy), 24)
+            var row = [Self.label(policy)]
             for scenarioIndex in Self.scenarios.indices {
                 let summary = Summary(samples[index][scenarioIndex])
-                line += pad("\(formatDuration(nanoseconds: summary.median)) [\(formatDuration(nanoseconds: summary.interquartileRange))]", 18, right: true)
+                row.append("\(formatDuration(nanoseconds: summary.median)) [\(formatDuration(nanoseconds: summary.interquartileRange))]")
             }
-            line += pad(format(Summary(gapBurn[index]).median, digits: 1) + " %", 10, right: true)
+            row.append(format(Summary(gapBurn[index]).median, digits: 0) + " %")
             let tail = measureTail(pools[index][0], others: pools.flatMap { $0 })
-            line += pad(tail.tail.map { formatDuration(nanoseconds: Double($0)) } ?? "> 2 s", 12, right: true)
-            line += pad(formatDuration(nanoseconds: tail.cpu), 12, right: true)
-            line += pad(format(tail.idlePercent, digits: 2) + " %", 8, right: true)
-            lines.append(line)
-            print(line)
+            row.append(tail.tail.map { formatDuration(nanoseconds: Double($0)) } ?? "> 2 s")
+            row.append(formatDuration(nanoseconds: tail.cpu))
+            row.append(format(tail.idlePercent, digits: 2) + " %")
+            table.rows.append(row)
         }
+        print(table.text())
         print("load average at end: \(Machine.loadAverage)")
-        print("columns: median time per job [IQR]; gap burn: worker CPU during the 200 µs gaps, % of its wall time;")
+        print("columns: median time per job [IQR]; CPU gap200: process CPU over wall time in the 200 µs-gap scenario, % of one CPU")
+        print("(caller ~100 % + a worker spinning through the gaps up to 100 %; less when other processes take the CPUs);")
         print("spin tail: last of 1000 jobs to worker parked; tail CPU: process CPU in that tail; idle: process CPU over 0.2 s after parking")
-        let written = try FileText.write(([header] + lines.dropFirst()).joined(separator: "\n") + "\n", named: "spin-sweep.txt", in: options.outputDirectory)
+        let written = try FileText.write(table.markdown() + "\n", named: "spin-sweep.md", in: options.outputDirectory)
         print("wrote \(written)")
     }
 
