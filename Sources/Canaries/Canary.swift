@@ -3,7 +3,7 @@ import Pool
 /// The deliberately broken variants the harness must catch, selectable by name.
 ///
 /// Never linked into the `Pool` library. Each case names the building block it replaces.
-/// (Placeholder types below are being replaced by the real broken implementations.)
+/// The broken types live one per file in this module; `stress --variant NAME` runs one.
 public enum Canary: String, CaseIterable, Sendable {
     /// Futex scheduler that loses a wake-up.
     case lostWakeup = "lost-wakeup"
