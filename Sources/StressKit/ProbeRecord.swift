@@ -335,6 +335,13 @@ public final class ProbeRecord: @unchecked Sendable {
                 trace(thread, .lastTime).pointee.load(ordering: .relaxed))
     }
 
+    /// Threads whose count decrement for the current job the probe has seen (watchdog).
+    public var contributorsToCurrentJob: Int {
+        // relaxed, all: a diagnostic snapshot.
+        let job = currentJob.load(ordering: .relaxed)
+        return (0..<threadCount).filter { trace($0, .contributedJob).pointee.load(ordering: .relaxed) == job }.count
+    }
+
     /// The fault word's state, for the watchdog.
     public var faultSnapshot: ArmedFault { ArmedFault(faultWord.load(ordering: .relaxed)) }
 }

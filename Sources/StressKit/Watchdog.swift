@@ -87,6 +87,11 @@ public final class Watchdog: @unchecked Sendable {
                     diagnosis.append("STOP NOT RAISED: thread \(thread) failed and passed 'stop raised' \(duration(now &- last.time)) ago, but the scheduler is not stopped (\(scheduler))")
                 }
             }
+            let reducer = view.reducerDiagnostics()
+            let contributors = view.record.contributorsToCurrentJob
+            if stalled.phase == .runningJob && contributors == view.record.threadCount && reducer.remainingThreads > 0 {
+                diagnosis.append("LOST UPDATE: all \(contributors) threads decremented the reducer's count for this job, yet it still expects \(reducer.remainingThreads) contribution(s)")
+            }
             let before = stalled.progressCount
             view.wakeSpuriously()
             var moved = false
