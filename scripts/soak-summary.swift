@@ -213,7 +213,7 @@ if shards.isEmpty { findings.append("no runs.tsv found under \(inputFolders.map(
 
 var release = PhaseTotals()
 var tsan = PhaseTotals()
-var canaryLines: [String] = []
+var orderingCanaries: [String: (reported: Int, runs: Int)] = [:]
 var selfTest: [String: CanaryTally] = [:]
 for shard in shards {
     let name = shard.meta["shard"] ?? shard.folder.lastPathComponent
@@ -226,7 +226,8 @@ for shard in shards {
         case "release": release.add(run)
         case "tsan": tsan.add(run)
         case "tsan-canary":
-            canaryLines.append("[\(name)] \(run.detail): \(run.tsanReport == "yes" ? "reported by TSan" : "NOT reported")")
+            let tally = orderingCanaries[run.detail, default: (0, 0)]
+            orderingCanaries[run.detail] = (tally.reported + (run.tsanReport == "yes" ? 1 : 0), tally.runs + 1)
         case "self-test": tallySelfTest(shard, run: run, into: &selfTest)
         default: break
         }
@@ -247,13 +248,15 @@ lines.append("  " + seedRanges.joined(separator: "; "))
 lines.append("  " + release.line("release"))
 lines.append("  " + tsan.line("tsan   "))
 if release.jobsPerSecond > 0 && tsan.jobsPerSecond > 0 {
-    lines.append(String(format: "  throughput: TSan %.0f jobs/s against release %.0f jobs/s on the same seeds: %.1fx slower",
+    lines.append(String(format: "  throughput: TSan %.0f jobs/s against release %.0f jobs/s on the same seeds: %.2fx slower",
                         tsan.jobsPerSecond, release.jobsPerSecond, release.jobsPerSecond / tsan.jobsPerSecond))
 }
 let configurations = release.perConfiguration.merging(tsan.perConfiguration, uniquingKeysWith: +)
     .sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value))" }
 if !configurations.isEmpty { lines.append("  jobs per scheduler and thread count: " + configurations.joined(separator: ", ")) }
-lines.append("  TSan ordering canaries: " + (canaryLines.isEmpty ? "not run" : canaryLines.joined(separator: "; ")))
+lines.append("  TSan ordering canaries: " + (orderingCanaries.isEmpty ? "not run" : orderingCanaries.sorted { $0.key < $1.key }
+    .map { "\($0.key) reported by TSan in \($0.value.reported)/\($0.value.runs) run\($0.value.runs == 1 ? "" : "s")" }
+    .joined(separator: ", ")))
 lines.append("  self-test (canaries the harness must catch without TSan):" + (selfTest.isEmpty ? " not run, or no result lines" : ""))
 for (name, tally) in selfTest.sorted(by: { $0.key < $1.key }) {
     let survived = tally.runs - tally.detected
