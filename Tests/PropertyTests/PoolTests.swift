@@ -5,9 +5,9 @@ extension PropertyTests {
     @Suite("The pool")
     struct PoolTests {
         @Test("A job's result equals the sequential result; every worker claims each job exactly once",
-              arguments: SchedulerKind.allCases, threadCounts.flatMap { threads in TargetCase.all.map { (threads, $0) } })
-        func resultsAndClaims(kind: SchedulerKind, size: (threadCount: Int, target: TargetCase)) {
-            let (threadCount, target) = size
+              arguments: SchedulerKind.allCases, SizedTarget.all)
+        func resultsAndClaims(kind: SchedulerKind, size: SizedTarget) {
+            let (threadCount, target) = (size.threadCount, size.target)
             let value = target.value(threadCount: threadCount)
             let verdict = withWatchdog(seconds: 60, "pool jobs") {
                 PoolChecks.runJobs(kind.type, SpinLockReducer.self, threadCount: threadCount, policy: .default,

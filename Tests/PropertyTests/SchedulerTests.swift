@@ -18,9 +18,9 @@ extension PropertyTests {
         static let policies: [SpinPolicy] = [.default, .parkImmediately]
 
         @Test("Each job's result is the sequential count; every worker claims it exactly once; stop ends every worker",
-              arguments: SchedulerKind.allCases, threadCounts.flatMap { threads in TargetCase.randomSeeds.map { (threads, $0) } })
-        func jobsExactlyOnce(kind: SchedulerKind, run: (threadCount: Int, seed: UInt64)) {
-            let (threadCount, seed) = run
+              arguments: SchedulerKind.allCases, SeededRun.all)
+        func jobsExactlyOnce(kind: SchedulerKind, run: SeededRun) {
+            let (threadCount, seed) = (run.threadCount, run.seed)
             for policy in Self.policies {
                 let targets = schedulerTargets(threadCount: threadCount, seed: seed, randomJobs: 30)
                 let verdict = withWatchdog(seconds: 60, "scheduler harness") {

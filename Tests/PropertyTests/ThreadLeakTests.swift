@@ -15,11 +15,10 @@ extension PropertyTests {
         }
 
         @Test("No thread outlives its pool",
-              arguments: Scenario.allCases, SchedulerKind.allCases.flatMap { kind in [2, 4, 8].map { (kind, $0) } })
-        func noThreadLeft(scenario: Scenario, pool: (kind: SchedulerKind, threadCount: Int)) async {
-            let (kind, threadCount) = pool
-            let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
-                [scenario, kind = kind as SchedulerKind, threadCount = threadCount as Int] in
+              arguments: Scenario.allCases, PoolShape.all(threadCounts: [2, 4, 8]))
+        func noThreadLeft(scenario: Scenario, pool: PoolShape) async {
+            let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { [scenario, pool] in
+                let (kind, threadCount) = (pool.kind, pool.threadCount)
                 HangGuard.arm(seconds: 60)
                 HangGuard.finish(checkNoThreadLeak {
                     switch scenario {

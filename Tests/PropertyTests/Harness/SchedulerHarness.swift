@@ -7,6 +7,14 @@ import Pool
 /// job's result and publish their progress. Every wait is bounded; a worker that does not
 /// come back is reported, rescued with `wakeSpuriously`, and never joined without a bound.
 enum SchedulerHarness {
+    /// How a harness worker left its loop.
+    private enum WorkerExit: Int {
+        case running = 0
+        case stopped
+        /// An error other than `.stopped` (an injected failure).
+        case failed
+    }
+
     /// What the workers share with the coordinating thread.
     private final class Crew<Scheduler: JobScheduler>: Sendable {
         let scheduler: Scheduler
@@ -21,7 +29,7 @@ enum SchedulerHarness {
         private let processed: AtomicCounters
         /// [0] tasks whose target matched no job.
         let strayTasks = AtomicCounters(count: 1)
-        /// [worker] 0 running, 1 returned .stopped, 2 failed otherwise.
+        /// [worker] how it left: a `WorkerExit` raw value.
         let exits: AtomicCounters
         /// [worker] times it entered waitForTask.
         let entries: AtomicCounters
@@ -56,10 +64,10 @@ enum SchedulerHarness {
                     // waitForJob, so the result added above is visible to it.
                     processed.addReleasing(thread * targets.count + job, 1)
                 } catch .stopped {
-                    exits.store(thread, 1)
+                    exits.store(thread, WorkerExit.stopped.rawValue)
                     return
                 } catch {
-                    exits.store(thread, 2)
+                    exits.store(thread, WorkerExit.failed.rawValue)
                     return
                 }
             }
@@ -92,7 +100,7 @@ enum SchedulerHarness {
                 verdict.check(lost.isEmpty, .timeout, "workers \(lost.map { $0 + 1 }) did not end even after a wake")
                 lost.forEach { workers[$0].abandon() }
             }
-            let wrongExits = (1..<threadCount).filter { exits[$0] == 2 }
+            let wrongExits = (1..<threadCount).filter { exits[$0] == WorkerExit.failed.rawValue }
             verdict.check(wrongExits.isEmpty, .wrongError, "workers \(wrongExits) left with an error other than .stopped")
         }
     }
@@ -147,7 +155,7 @@ enum SchedulerHarness {
             verdict.check(parked, .setup, "only \(crew.scheduler.diagnostics.sleepers) of \(waiters) workers parked")
         }
         crew.stopAndJoin(workers, seconds: seconds, verdict: &verdict)
-        let stopped = (1...waiters).filter { crew.exits[$0] == 1 }
+        let stopped = (1...waiters).filter { crew.exits[$0] == WorkerExit.stopped.rawValue }
         verdict.check(stopped.count == waiters, .stopNotReached, "only workers \(stopped) returned .stopped")
         return verdict
     }

@@ -63,3 +63,36 @@ enum TargetCase: Hashable, Sendable, Codable, CustomTestStringConvertible {
         }
     }
 }
+
+/// A thread count and a target: the second argument of tests whose first is the scheduler,
+/// so that scheduler × threads × target stays a two-collection `@Test`.
+struct SizedTarget: Sendable, CustomTestStringConvertible {
+    var threadCount: Int
+    var target: TargetCase
+
+    static let all = threadCounts.flatMap { threads in TargetCase.all.map { SizedTarget(threadCount: threads, target: $0) } }
+
+    var testDescription: String { "\(threadCount) threads, target \(target.testDescription)" }
+}
+
+/// A thread count and a seed, for randomised runs of many jobs.
+struct SeededRun: Sendable, CustomTestStringConvertible {
+    var threadCount: Int
+    var seed: UInt64
+
+    static let all = threadCounts.flatMap { threads in TargetCase.randomSeeds.map { SeededRun(threadCount: threads, seed: $0) } }
+
+    var testDescription: String { "\(threadCount) threads, seed 0x\(String(seed, radix: 16))" }
+}
+
+/// A scheduler and a thread count (Codable: exit tests capture it).
+struct PoolShape: Sendable, Codable, CustomTestStringConvertible {
+    var kind: SchedulerKind
+    var threadCount: Int
+
+    static func all(threadCounts: [Int]) -> [PoolShape] {
+        SchedulerKind.allCases.flatMap { kind in threadCounts.map { PoolShape(kind: kind, threadCount: $0) } }
+    }
+
+    var testDescription: String { "\(kind), \(threadCount) threads" }
+}
