@@ -95,3 +95,29 @@ final class FlawedReducer<Flaw: ReducerFlawMarker>: ResultReducer {
         ReducerDiagnostics(remainingThreads: remaining.load(ordering: .relaxed), locked: false)
     }
 }
+
+extension ReducerFlaw {
+    /// The reducer type that carries this flaw.
+    var reducerType: any ResultReducer.Type {
+        switch self {
+        case .sound: FlawedReducer<SoundReduction>.self
+        case .everyoneReceivesTotal: FlawedReducer<EveryoneReceivesTotal>.self
+        case .dropsThreadOne: FlawedReducer<DropsThreadOne>.self
+        case .decrementsTwice: FlawedReducer<DecrementsTwice>.self
+        case .wrapsOnOverflow: FlawedReducer<WrapsOnOverflow>.self
+        case .relaxedPublication: FlawedReducer<RelaxedPublication>.self
+        }
+    }
+
+    /// What the reducer harness must report for this flaw; nil where it must report nothing
+    /// (the sound control) or where only ThreadSanitizer can tell (relaxed publication).
+    var expectedFinding: Finding? {
+        switch self {
+        case .sound, .relaxedPublication: nil
+        case .everyoneReceivesTotal: .totalNotExactlyOnce
+        case .dropsThreadOne: .wrongResult
+        case .decrementsTwice: .countUnderflow
+        case .wrapsOnOverflow: .silentWrap
+        }
+    }
+}
