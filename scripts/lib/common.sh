@@ -77,12 +77,13 @@ check_tsan_environment() {
 # TSAN_OPTIONS for every sanitized process:
 # - halt_on_error=1: stop at the first report, with the interleaving that caused it still
 #   on screen, instead of piling up follow-on reports;
-# - history_size=4: each thread keeps its last 2^(15+4) = 512 Ki memory accesses (~4 MiB).
-#   The racing accesses of a broken publication are separated by whole spin waits (up to
-#   ~10^4 relaxed loads per wait, more on an oversubscribed machine), which the default 2
-#   (128 Ki) can overflow; then TSan still reports, but prints "failed to restore the
-#   stack" for the earlier access. 4 keeps both stacks at a memory cost that is small even
-#   for the stress driver's few dozen threads;
+# - history_size=4: each thread remembers its last 2^(15+4) = 512 Ki memory accesses
+#   (default 2: 128 Ki). When they are gone, TSan still reports but prints "failed to
+#   restore the stack" for the earlier access, the one that tells which publication is
+#   missing. In a long stress run the two accesses of a broken publication can be separated
+#   by whole spin waits, episodes and pool churn; 4 gives 4x headroom for that at a measured
+#   cost of ~4 MiB RSS (42 -> 46 MiB for an 8 s stress run). The canaries keep both stacks
+#   even at 0 (12 of 12 reports), since they are caught within a job;
 # - log_path: every process writes its report to its own file (<prefix>.<pid>), so a race
 #   in a child process (a Swift Testing exit test, whose exit code the test may expect to be
 #   a failure) is still found;
