@@ -25,7 +25,13 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
     /// Computes this thread's share of `target`.
     @inlinable
     func contribution(thread: Int, target: UInt64) throws -> UInt64 {
-        let share = Share.of(thread: thread, threadCount: threadCount, target: target)
+        try contribution(of: Share.of(thread: thread, threadCount: threadCount, target: target))
+    }
+
+    /// Computes one share (the whole target, for a job that runs on the caller alone).
+    @inlinable
+    func contribution(of share: Share) throws -> UInt64 {
+        let thread = share.thread
         let value = try work.process(share)
         try probe.reach(.shareDone, thread: thread, value: value)
         return value

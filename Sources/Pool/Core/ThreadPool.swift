@@ -153,7 +153,8 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
     func runOnCaller(target: UInt64) throws(PoolError) -> UInt64 {
         if core.scheduler.isStopped { throw .stopped }
         do {
-            return try core.contribution(thread: 0, target: target)
+            // The whole target is the caller's share: one thread's view of the job.
+            return try core.contribution(of: Share(thread: 0, threadCount: 1, offset: 0, count: target))
         } catch {
             core.fail(thread: 0, error: error)
             throw core.stoppedError()
