@@ -60,17 +60,17 @@ enum HonestCounterCheck {
             perIteration.append(samples.min()! / Double(target))
         }
         // Least-squares slope of log2(time) against log2(N).
-        let xs = exponents.map(Double.init)
-        let ys = zip(exponents, perIteration).map { exponent, nanoseconds in
+        let logTargets = exponents.map(Double.init)
+        let logTimes = zip(exponents, perIteration).map { exponent, nanoseconds in
             log2(max(nanoseconds, 1e-6) * Double(UInt64(1) << UInt64(exponent)))
         }
-        let meanX = xs.reduce(0, +) / Double(xs.count)
-        let meanY = ys.reduce(0, +) / Double(ys.count)
+        let meanX = logTargets.reduce(0, +) / Double(logTargets.count)
+        let meanY = logTimes.reduce(0, +) / Double(logTimes.count)
         var covariance = 0.0
         var variance = 0.0
-        for (x, y) in zip(xs, ys) {
-            covariance += (x - meanX) * (y - meanY)
-            variance += (x - meanX) * (x - meanX)
+        for (logTarget, logTime) in zip(logTargets, logTimes) {
+            covariance += (logTarget - meanX) * (logTime - meanY)
+            variance += (logTarget - meanX) * (logTarget - meanX)
         }
         let slope = covariance / variance
         let fastest = perIteration.min()!

@@ -34,9 +34,9 @@ enum SVGPlot {
         let maximumExponent = Double(max(exponents.last!, exponents.first! + 1))
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
-        func x(_ exponent: Double) -> Double { left + (exponent - minimumExponent) / (maximumExponent - minimumExponent) * plotWidth }
-        func y(_ nanoseconds: Double) -> Double {
-            top + (highDecade - log10(nanoseconds)) / max(highDecade - lowDecade, 1) * plotHeight
+        func xPosition(_ exponent: Double) -> Double { left + (exponent - minimumExponent) / (maximumExponent - minimumExponent) * plotWidth }
+        func yPosition(_ value: Double) -> Double {
+            top + (highDecade - log10(value)) / max(highDecade - lowDecade, 1) * plotHeight
         }
         var svg: [String] = []
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">")
@@ -46,7 +46,7 @@ enum SVGPlot {
         // Decade grid and labels on the time axis.
         var decade = lowDecade
         while decade <= highDecade {
-            let position = y(pow(10, decade))
+            let position = yPosition(pow(10, decade))
             svg.append("<line x1=\"\(left)\" y1=\"\(fixed(position))\" x2=\"\(left + plotWidth)\" y2=\"\(fixed(position))\" stroke=\"#dddddd\"/>")
             let label = axis == .time ? decadeDuration(decade) : decadeRatio(decade)
             svg.append("<text x=\"\(left - 8)\" y=\"\(fixed(position + 4))\" text-anchor=\"end\">\(label)</text>")
@@ -55,7 +55,7 @@ enum SVGPlot {
         // Powers of two on the N axis, every second one labelled.
         let labelStep = exponents.count > 16 ? 2 : 1
         for exponent in exponents {
-            let position = x(Double(exponent))
+            let position = xPosition(Double(exponent))
             svg.append("<line x1=\"\(fixed(position))\" y1=\"\(top)\" x2=\"\(fixed(position))\" y2=\"\(top + plotHeight)\" stroke=\"#f0f0f0\"/>")
             if (exponent - exponents.first!) % labelStep == 0 {
                 svg.append("<text x=\"\(fixed(position))\" y=\"\(top + plotHeight + 18)\" text-anchor=\"middle\">2<tspan dy=\"-5\" font-size=\"9\">\(exponent)</tspan></text>")
@@ -66,18 +66,18 @@ enum SVGPlot {
         let axisTitle = axis == .time ? "median time per job, log scale" : "time per job / sequential's, log scale (below 1: faster)"
         svg.append("<text transform=\"translate(16 \(top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">\(axisTitle)</text>")
         if axis == .ratio {
-            svg.append("<line x1=\"\(left)\" y1=\"\(fixed(y(1)))\" x2=\"\(left + plotWidth)\" y2=\"\(fixed(y(1)))\" stroke=\"#000000\" stroke-width=\"1\"/>")
+            svg.append("<line x1=\"\(left)\" y1=\"\(fixed(yPosition(1)))\" x2=\"\(left + plotWidth)\" y2=\"\(fixed(yPosition(1)))\" stroke=\"#000000\" stroke-width=\"1\"/>")
         }
         for (index, variant) in variants.enumerated() {
             let color = palette[index % palette.count]
             let dash = CSVReport.isPinned(variant.kind) ? " stroke-dasharray=\"6 3\"" : ""
-            let points = zip(exponents, values[index]).map { "\(fixed(x(Double($0))))," + fixed(y($1)) }
+            let points = zip(exponents, values[index]).map { "\(fixed(xPosition(Double($0))))," + fixed(yPosition($1)) }
             svg.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(dash) points=\"\(points.joined(separator: " "))\"/>")
             if index < figures.count, let crossover = figures[index].crossover, variant.kind != .sequential,
                let row = exponents.firstIndex(of: crossover.trailingZeroBitCount) {
-                let cx = x(Double(exponents[row]))
-                let cy = y(values[index][row])
-                svg.append("<circle cx=\"\(fixed(cx))\" cy=\"\(fixed(cy))\" r=\"6\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+                let centerX = xPosition(Double(exponents[row]))
+                let centerY = yPosition(values[index][row])
+                svg.append("<circle cx=\"\(fixed(centerX))\" cy=\"\(fixed(centerY))\" r=\"6\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
             }
             let legendY = top + 10 + Double(index) * 18
             let crossoverNote = variant.kind == .sequential || index >= figures.count ? "" : " (\(figures[index].crossoverText))"
