@@ -180,7 +180,7 @@ struct CompareCommand {
             return Double(theirs) / Double(own)
         }()
         let crossoverMet: Bool? = futex.crossover.map { own in own <= 1 << 12 && (ratio.map { $0 >= 64 } ?? (dispatch != nil && dispatch!.crossover == nil)) }
-        let crossoverText = "\(futex.crossoverText) (dispatch: \(dispatch?.crossoverText ?? "n/a")\(ratio.map { ", \(format($0, digits: 0))× smaller" } ?? ""))"
+        let crossoverText = "\(futex.crossoverText) (dispatch: \(dispatch?.crossoverText ?? "n/a")\(ratio.map { ", dispatch's / ours = \(format($0, digits: $0 < 10 ? 2 : 0))" } ?? ""))"
         lines.append("  crossover              <= 2^12, >=64× smaller than concurrentPerform's   \(crossoverText) \(verdict(crossoverMet))")
         lines.append("  speed-up at \(pad(formatCount(futex.largest), 10)) >= 1.95×      \(pad(format(futex.speedUpAtLargest, digits: 3) + "×", 24)) \(verdict(futex.largest >= 1 << 30 ? futex.speedUpAtLargest >= 1.95 : nil))\(futex.largest < 1 << 30 ? " (target is at 2^30)" : "")")
         let idle = idleCosts[futex.variant]?.cpuPercent
