@@ -151,7 +151,7 @@ if [ "$build_ok" = 1 ]; then
     if tsan_reported "$results/reports/stress"; then
         show_tsan_report "$results/reports/stress"
         classify_report stress $((elapsed * 6 + 180)) "$stress_binary" --seconds $((elapsed * 3 + 10)) --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet
-        record_failure 1 "stress: TSan reported a $classification after ${elapsed}s (replay: $stress_binary ${stress_arguments[*]})"
+        record_failure 1 "stress: TSan reported a $classification after ${elapsed}s (replay: TSAN_OPTIONS=halt_on_error=1 $stress_binary ${stress_arguments[*]})"
     elif [ "$stress_status" != 0 ]; then
         record_failure 2 "stress failed (exit $stress_status) without a TSan report; log: $results/stress.log"
     else
