@@ -21,11 +21,12 @@ struct CompareCommand {
         let threadCounts = options.resolvedThreadCounts
         for (position, threads) in threadCounts.enumerated() {
             variants.append(try PoolVariant<FutexScheduler, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy))
+            // The standard pool through its own initialiser, which Pool specialises itself.
+            variants.append(try PoolVariant<FutexScheduler, NoProbe>(
+                threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy, label: "countingpool/\(threads)",
+                make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))
             // The probe-cost pair runs at the first thread count only.
             if position == 0 {
-                variants.append(try PoolVariant<FutexScheduler, NoProbe>(
-                    threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy, label: "countingpool/\(threads)",
-                    make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))
                 variants.append(try PoolVariant<FutexScheduler, CallProbe>(threadCount: threads, pinned: false, probe: CallProbe(), spinPolicy: options.spinPolicy))
             }
             if probeCostOnly { continue }
