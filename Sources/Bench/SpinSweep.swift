@@ -30,7 +30,7 @@ struct SpinSweep {
     ]
 
     /// One parameter at a time around a middle point (128 checks, cap 1, 100 µs), plus the
-    /// extremes and the current default. Here a pause hint takes ~50 ns (Zen 5 under KVM), so
+    /// extremes, the current default and the old one. Here a pause hint takes ~50 ns (Zen 5 under KVM), so
     /// the backoff cap is also the polling interval in units of ~50 ns.
     static var policies: [SpinPolicy] {
         var list: [SpinPolicy] = [.default, previousDefault]
@@ -73,24 +73,16 @@ struct SpinSweep {
         print("policy = busyChecks/backoffCap/yieldPhase; busy phase at most ≈ busyChecks × backoffCap pauses; load average at start: \(Machine.loadAverage)")
         let policies = Self.policies
         var pools: [[PoolVariant<FutexScheduler, NoProbe>]] = []
-        for policy in policies {
-            var row: [PoolVariant<FutexScheduler, NoProbe>] = []
-            for scenario in Self.scenarios {
-                do {
-                    row.append(try PoolVariant<FutexScheduler, NoProbe>(
-                        threadCount: threads, pinned: scenario.sharedCPU, probe: NoProbe(), spinPolicy: policy,
-                        label: Self.label(policy), sharedCPU: scenario.sharedCPU,
-                        make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))
-                } catch {
-                    fatalError("bench: cannot build a pool for \(policy): \(error)")
-                }
-            }
-            pools.append(row)
-        }
         // samples[policy][scenario]: ns per job; gapBurn[policy]: process CPU / wall in the 200 µs-gap scenario.
         var samples = Array(repeating: Array(repeating: [Double](), count: Self.scenarios.count), count: policies.count)
         var gapBurn = Array(repeating: [Double](), count: policies.count)
         for repetition in 0..<repetitions {
+            // Fresh pools every repetition: where the kernel places a pool's worker (and how
+            // the host maps that vCPU) shifts one pool's N=1 cost by up to ~1 µs, and even its
+            // 20 µs-gap cost tenfold, for the pool's whole life. New pools per sample spread
+            // that luck over all policies instead of pinning it on one.
+            pools = []
+            pools = Self.makePools(policies: policies, threads: threads)
             for step in 0..<policies.count {
                 let index = (step + repetition) % policies.count
                 for (scenarioIndex, scenario) in Self.scenarios.enumerated() {
@@ -134,6 +126,21 @@ struct SpinSweep {
         print("spin tail: last of 1000 jobs to worker parked; tail CPU: process CPU in that tail; idle: process CPU over 0.2 s after parking")
         let written = try FileText.write(table.markdown() + "\n", named: "spin-sweep.md", in: options.outputDirectory)
         print("wrote \(written)")
+    }
+
+    static func makePools(policies: [SpinPolicy], threads: Int) -> [[PoolVariant<FutexScheduler, NoProbe>]] {
+        policies.map { policy in
+            scenarios.map { scenario in
+                do {
+                    return try PoolVariant<FutexScheduler, NoProbe>(
+                        threadCount: threads, pinned: scenario.sharedCPU, probe: NoProbe(), spinPolicy: policy,
+                        label: label(policy), sharedCPU: scenario.sharedCPU,
+                        make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) })
+                } catch {
+                    fatalError("bench: cannot build a pool for \(policy): \(error)")
+                }
+            }
+        }
     }
 
     private func measureTail(_ pool: PoolVariant<FutexScheduler, NoProbe>, others: [any JobVariant]) -> (tail: UInt64?, cpu: Double, idlePercent: Double) {

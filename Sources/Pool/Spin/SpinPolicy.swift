@@ -29,16 +29,18 @@ public struct SpinPolicy: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Measured, not copied: `swift run -c release bench --spin-sweep` (docs/BENCH.md, "Spin
-    /// policy") on the project's 2-vCPU KVM guest, where one pause hint takes 28-108 ns.
+    /// policy"), futex pool, 2 threads, on the project's 2-vCPU KVM guest at load ~0.9, where
+    /// one pause hint takes ~27 ns (up to ~100 ns when the host is busy). Against the old
+    /// 1024 checks × cap 8 × 100 µs:
     /// - `backoffCap` 1: the word is polled after every pause, so a hand-off is seen within
-    ///   ~50 ns; a cap of 8 polls only every ~0.4-0.9 µs, in both directions of a job.
-    /// - `busyChecks` 32: ~1-3 µs of pure spinning, enough for back-to-back jobs. The previous
-    ///   1024 checks × cap 8 spun ~0.4 ms without yielding: whenever caller and worker shared
-    ///   a CPU (an oversubscribed machine) each job then cost 0.5-1.2 ms, against 5-7 µs now.
-    /// - `yieldPhase` 100 µs: yielding keeps a worker reachable in about a microsecond across
-    ///   gaps of caller work up to ~100 µs, yet lets other threads run; then it parks, and an
-    ///   idle pool uses ~0.02 % CPU.
-    public static let `default` = SpinPolicy(busyChecks: 32, backoffCap: 1, yieldPhase: .microseconds(100))
+    ///   ~30 ns; N=1 jobs back to back cost ~340 ns (cap 8: ~410-440 ns).
+    /// - `busyChecks` 128: ~3.5 µs of pure spinning, then yielding. When caller and worker
+    ///   share a CPU (an oversubscribed machine) a job costs ~10 µs (old: ~410 µs, one whole
+    ///   non-yielding busy phase per hand-off).
+    /// - `yieldPhase` 250 µs: a worker stays reachable across 200 µs of caller work between
+    ///   jobs (~1.5 µs per job; with 100 µs it parks and a job costs ~38 µs), then parks: the
+    ///   spin tail after the last job is ~0.3 ms, and an idle pool uses ~0.04 % CPU.
+    public static let `default` = SpinPolicy(busyChecks: 128, backoffCap: 1, yieldPhase: .microseconds(250))
 
     /// Never spin: every wait goes straight to the kernel. Forces the park/wake paths.
     public static let parkImmediately = SpinPolicy(busyChecks: 0, backoffCap: 1, yieldPhase: .zero)
