@@ -46,6 +46,7 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
 
     /// A worker's life: claim a task, compute, wait until every task is claimed, merge;
     /// until stop. A failure records itself, raises stop and ends the worker.
+    @inlinable
     func workerMain(thread: Int) {
         PoolTrace.log(thread, "worker starts")
         while true {

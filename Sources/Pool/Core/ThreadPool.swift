@@ -44,6 +44,7 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
     ///
     /// Throws `PoolError.invalidThreadCount` for a thread count outside
     /// 1 ... `ThreadPoolLimits.maximumThreads`, and the creation or pinning error otherwise.
+    @inlinable
     public init(
         configuration: PoolConfiguration = PoolConfiguration(),
         scheduler: Scheduler.Type = Scheduler.self,
@@ -51,6 +52,17 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
         work: Work,
         probe: Probe
     ) throws(PoolError) {
+        try self.init(configuration: configuration, work: work, probe: probe,
+                      entry: { core, thread in core.workerMain(thread: thread) })
+    }
+
+    /// The worker entry comes from the `@inlinable` initialiser above, so that it is built in
+    /// the client's module, where `Work` and `Probe` are concrete: the worker loop is then
+    /// specialised like `run`. (Built here, it would run unspecialised: a witness-table call
+    /// per probe point, and an opaque call per increment of the counting kernel.)
+    @usableFromInline
+    init(configuration: PoolConfiguration, work: Work, probe: Probe,
+         entry: @escaping @Sendable (PoolCore<Scheduler, Reducer, Work, Probe>, Int) -> Void) throws(PoolError) {
         let threadCount = configuration.threadCount
         guard threadCount >= 1 && threadCount <= ThreadPoolLimits.maximumThreads else {
             throw .invalidThreadCount(requested: threadCount, maximum: ThreadPoolLimits.maximumThreads)
@@ -63,7 +75,7 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
         do {
             for thread in 1..<threadCount {
                 let cpu = cpus.isEmpty ? nil : cpus[thread % cpus.count]
-                try workers.spawn(thread: thread, cpu: cpu) { core.workerMain(thread: thread) }
+                try workers.spawn(thread: thread, cpu: cpu) { entry(core, thread) }
             }
         } catch {
             core.scheduler.stop()
