@@ -26,22 +26,6 @@ public final class LateUnlockReducer: SpinLockCanaryBase, @unchecked Sendable {
             releaseLock()
             return total
         }
-        acquireLock()
-        var holdsLock = true
-        do throws(ProtocolInterruption) {
-            try probe.pass(.lockTaken, thread: thread)
-            let (count, newSum) = try addAndDecrement(contribution: contribution, thread: thread, probe: probe)
-            try probe.pass(.lockReleasing, thread: thread)
-            releaseLock()
-            holdsLock = false
-            if count == 1 {
-                try probe.pass(.totalReceived, thread: thread, value: newSum)
-                return newSum
-            }
-            return nil
-        } catch {
-            if holdsLock { releaseLock() }
-            throw error
-        }
+        return try mergeUnderLock(contribution: contribution, thread: thread, probe: probe)
     }
 }

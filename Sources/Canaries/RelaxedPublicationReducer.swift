@@ -1,7 +1,8 @@
 import Pool
 
 /// CANARY (ThreadSanitizer only): `SpinLockReducer` with every access to the remaining-thread
-/// count relaxed. Everything else, the lock included, is the real reducer's (`SpinLockCanaryBase`).
+/// count relaxed. Everything else, the lock and the assembly of `threadDone` included, is the real reducer's
+/// (`SpinLockCanaryBase`).
 ///
 /// What is broken: the count is the only thing that publishes the sum to a thread that does
 /// not take the lock. With it relaxed,
@@ -19,32 +20,6 @@ import Pool
 /// data race. `scripts/tsan.sh` checks that it does (`stress --variant relaxed-publication`).
 public final class RelaxedPublicationReducer: SpinLockCanaryBase, @unchecked Sendable {
     override public class var name: String { "relaxed-publication" }
-
-    /// The real reducer's `threadDone`, assembled from the steps below (the broken ones
-    /// overridden in this class, the lock from the base).
-    override public func threadDone<Probe: PoolProbe>(
-        contribution: UInt64, thread: Int, probe: Probe
-    ) throws(ProtocolInterruption) -> UInt64? {
-        if isLast() { return try finishLast(contribution: contribution, thread: thread, probe: probe) }
-        acquireLock()
-        var holdsLock = true
-        do throws(ProtocolInterruption) {
-            try probe.pass(.lockTaken, thread: thread)
-            let (count, newSum) = try addAndDecrement(contribution: contribution, thread: thread, probe: probe)
-            try probe.pass(.lockReleasing, thread: thread)
-            releaseLock()
-            holdsLock = false
-            if count == 1 {
-                try probe.pass(.totalReceived, thread: thread, value: newSum)
-                return newSum
-            }
-            return nil
-        } catch {
-            // Only unlock what we locked (correct, as in the real reducer).
-            if holdsLock { releaseLock() }
-            throw error
-        }
-    }
 
     override func isLast() -> Bool {
         // BROKEN (relaxed, needs acquire): should pair with the releasing count store of every

@@ -4,11 +4,11 @@ import Synchronization
 /// The real `SpinLockReducer`'s state and its correct steps, as a class for the reducer
 /// canaries to derive from.
 ///
-/// Each reducer canary is a subclass whose `threadDone` assembles these steps with exactly
-/// one of them broken; the correct steps live here once (same orderings and comments as
-/// `SpinLockReducer`, whose internals are not visible outside the Pool module), so that each
-/// canary's file shows its bug plainly. Subclasses must override `threadDone`; this base
-/// is not a reducer on its own. Not `open`: only this module's canaries derive from it.
+/// The correct steps live here once (same orderings and comments as `SpinLockReducer`,
+/// whose internals are not visible outside the Pool module), and `threadDone` assembles them
+/// as the real reducer does. Each reducer canary is a subclass that overrides exactly the
+/// steps it breaks, so that its file shows its bug plainly. Not itself a canary (no
+/// `Canary` case selects it). Not `open`: only this module's canaries derive from it.
 // @unchecked: a non-final class cannot be checked Sendable; it and its subclasses hold only `let`s
 // of Sendable types (atomics and a cell in allocated memory, ordered by the protocol).
 public class SpinLockCanaryBase: ResultReducer, @unchecked Sendable {
@@ -32,10 +32,37 @@ public class SpinLockCanaryBase: ResultReducer, @unchecked Sendable {
         sum.deallocate()
     }
 
+    /// `SpinLockReducer.threadDone`, assembled from the steps below.
     public func threadDone<Probe: PoolProbe>(
         contribution: UInt64, thread: Int, probe: Probe
     ) throws(ProtocolInterruption) -> UInt64? {
-        preconditionFailure("\(Self.self) must override threadDone")
+        if isLast() { return try finishLast(contribution: contribution, thread: thread, probe: probe) }
+        return try mergeUnderLock(contribution: contribution, thread: thread, probe: probe)
+    }
+
+    /// The locked path: take the lock, add and decrement, release it; on a failure release it
+    /// only if this thread still holds it. Returns the total to the thread that was last.
+    func mergeUnderLock<Probe: PoolProbe>(
+        contribution: UInt64, thread: Int, probe: Probe
+    ) throws(ProtocolInterruption) -> UInt64? {
+        acquireLock()
+        var holdsLock = true
+        do throws(ProtocolInterruption) {
+            try probe.pass(.lockTaken, thread: thread)
+            let (count, newSum) = try addAndDecrement(contribution: contribution, thread: thread, probe: probe)
+            try probe.pass(.lockReleasing, thread: thread)
+            releaseLock()
+            holdsLock = false
+            if count == 1 {
+                try probe.pass(.totalReceived, thread: thread, value: newSum)
+                return newSum
+            }
+            return nil
+        } catch {
+            // Only unlock what we locked.
+            if holdsLock { releaseLock() }
+            throw error
+        }
     }
 
     public func reset(threadCount: Int) {
