@@ -24,7 +24,4 @@ public enum CPUAffinity {
         let result = cpool_pin_thread(pthread_self(), Int32(cpu))
         if result != 0 { throw .pinningFailed(cpu: cpu, errno: result) }
     }
-
-    /// The kernel's id of the calling thread.
-    public static var currentThreadID: Int32 { cpool_gettid() }
 }
