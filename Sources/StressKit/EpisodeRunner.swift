@@ -54,8 +54,13 @@ public struct EpisodeRunner {
         let threadCount = episode.threadCount
         let record = ProbeRecord(context: context, episode: episode.index, threadCount: threadCount,
                                  noiseLevel: episode.noiseLevel, seed: context.seed)
+        // The pool's own join timeout is a backstop, set well past the watchdog's deadline: a
+        // stuck shutdown must reach the watchdog first, which dumps, diagnoses and reports a
+        // stall (exit 2). With equal deadlines the join's timeout could win the race and turn
+        // a stall into a bare "did not join" violation.
+        let shutdownTimeout = Duration.seconds(2 * context.options.watchdogSeconds + 1)
         let configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: episode.spin.policy,
-                                              pinning: episode.pinning, shutdownTimeout: .seconds(context.options.watchdogSeconds))
+                                              pinning: episode.pinning, shutdownTimeout: shutdownTimeout)
         slot.enter(.creatingPool, episode: episode.index, jobIndex: first)
         var pool: ThreadPool<Scheduler, Reducer, StressWork, StressProbe>
         do {
