@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // No package dependencies: only what the toolchain ships.
@@ -9,6 +9,13 @@ let package = Package(
         .library(name: "Pool", targets: ["Pool"]),
         .executable(name: "stress", targets: ["Stress"]),
         .executable(name: "bench", targets: ["Bench"]),
+    ],
+    traits: [
+        // Controlled schedule exploration (docs/EXPLORATION.md): every atomic operation, futex
+        // call and spin check of the pool becomes a scheduling point. Off by default; a
+        // production build has none of it. Build with `--traits Exploration` in its own
+        // scratch path (`--scratch-path .build-explore`).
+        .trait(name: "Exploration", description: "Schedule exploration hooks in the pool (never for production)"),
     ],
     targets: [
         // futex, affinity, thread id, pause hint, optimisation barrier: calls Swift cannot make itself.
@@ -21,7 +28,7 @@ let package = Package(
         .target(name: "StressKit", dependencies: ["Pool", "Canaries", "CPoolSupport"]),
         .executableTarget(name: "Stress", dependencies: ["StressKit"]),
         .executableTarget(name: "Bench", dependencies: ["Pool", "CPoolSupport"]),
-        .testTarget(name: "PropertyTests", dependencies: ["Pool", "CPoolSupport"]),
+        .testTarget(name: "PropertyTests", dependencies: ["Pool", "Canaries", "CPoolSupport"]),
         .testTarget(name: "PanicTests", dependencies: ["Pool", "CPoolSupport"]),
         .testTarget(name: "StressTests", dependencies: ["StressKit", "Canaries", "Pool"]),
     ],

@@ -7,7 +7,7 @@ import Pool
 /// pinned to allowed CPU 0, the one the pool leaves for its caller.
 /// Unchecked Sendable: the pinned measurement moves the pool to the helper thread while the
 /// main thread waits in join; one thread at a time ever touches it.
-final class PoolVariant<Scheduler: JobScheduler, Probe: PoolProbe>: JobVariant, @unchecked Sendable {
+final class PoolVariant<Scheduler: InspectableScheduler, Probe: PoolProbe>: JobVariant, @unchecked Sendable {
     let name: String
     let threadCount: Int
     let kind: VariantKind

@@ -1,27 +1,186 @@
 import Pool
 
-/// The deliberately broken variants the harness must catch, selectable by name.
+/// The registry of deliberately broken variants: the one place that says what each canary
+/// is, what it breaks, which building block it replaces, who must catch it and how the
+/// stress self-test tunes its hunt.
 ///
-/// Never linked into the `Pool` library. Each case names the building block it replaces.
-/// The broken types live one per file in this module; `stress --variant NAME` runs one.
+/// Each canary is the real building block with exactly one step replaced (`FutexSteps`,
+/// `SpinLockSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
+/// the block's `name`, which every dump prints, is the canary's name. `stress
+/// --list-canaries` prints this registry, and the scripts read it from there. Never linked
+/// into the `Pool` library.
 public enum Canary: String, CaseIterable, Sendable {
-    /// Futex scheduler that loses a wake-up.
     case lostWakeup = "lost-wakeup"
-    /// A failure path that does not raise stop.
     case noStopOnFailure = "no-stop-on-failure"
-    /// Scheduler without waitForStarted: a worker can claim two tasks of one job.
     case doubleClaim = "double-claim"
-    /// Reducer whose merge is a load+store without the lock (lost update).
+    case relaxedClaim = "relaxed-claim"
+    case silentStop = "silent-stop"
+    case wrongWord = "wrong-word"
     case unlockedMerge = "unlocked-merge"
-    /// The seed-faithful fast path of NOTES §4: a late unlock of another thread's lock.
     case lateUnlock = "late-unlock"
-    /// Reducer that publishes with relaxed ordering (TSan only).
     case relaxedPublication = "relaxed-publication"
-    /// Futex scheduler that publishes the target with relaxed ordering (TSan only).
-    case relaxedTarget = "relaxed-target"
+    case checkThenLock = "check-then-lock"
+    case dropsContribution = "drops-contribution"
+    case everyThreadReceivesTotal = "every-thread-receives-total"
+    case doubleDecrement = "double-decrement"
+    case wrappingSum = "wrapping-sum"
 
-    /// Only ThreadSanitizer can see these: the self-test skips them.
-    public var isThreadSanitizerOnly: Bool {
-        self == .relaxedPublication || self == .relaxedTarget
+    /// The building block a canary replaces; the pool's other block stays real.
+    public enum Block: String, Sendable {
+        /// `FutexScheduler`, with one of its `FutexSteps` broken.
+        case futexScheduler = "FutexScheduler"
+        /// `SpinLockReducer`, with one of its `SpinLockSteps` broken.
+        case spinLockReducer = "SpinLockReducer"
+    }
+
+    /// Who must catch a canary. Each one is caught by at least one, and its tests prove it.
+    public enum Detector: String, Sendable, CaseIterable {
+        /// `stress --self-test`: the random stress driver, in a child process.
+        case stress
+        /// `scripts/tsan.sh`: ThreadSanitizer reports the canary's missing ordering.
+        case threadSanitizer = "tsan"
+        /// The property suites' detector tests (`swift test`).
+        case propertyTests = "tests"
+    }
+
+    public var block: Block {
+        switch self {
+        case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord: .futexScheduler
+        case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
+             .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
+        }
+    }
+
+    /// The broken scheduler, for a canary that replaces the scheduler.
+    public var schedulerType: (any InspectableScheduler.Type)? {
+        switch self {
+        case .lostWakeup: FutexSchedulerWith<LostWakeup>.self
+        case .noStopOnFailure: FutexSchedulerWith<NoStopOnFailure>.self
+        case .doubleClaim: FutexSchedulerWith<DoubleClaim>.self
+        case .relaxedClaim: FutexSchedulerWith<RelaxedClaim>.self
+        case .silentStop: FutexSchedulerWith<SilentStop>.self
+        case .wrongWord: FutexSchedulerWith<WrongWord>.self
+        default: nil
+        }
+    }
+
+    /// The broken reducer, for a canary that replaces the reducer.
+    public var reducerType: (any InspectableReducer.Type)? {
+        switch self {
+        case .unlockedMerge: SpinLockReducerWith<UnlockedMerge>.self
+        case .lateUnlock: SpinLockReducerWith<LateUnlock>.self
+        case .relaxedPublication: SpinLockReducerWith<RelaxedPublication>.self
+        case .checkThenLock: SpinLockReducerWith<CheckThenLock>.self
+        case .dropsContribution: SpinLockReducerWith<DropsContribution>.self
+        case .everyThreadReceivesTotal: SpinLockReducerWith<EveryThreadReceivesTotal>.self
+        case .doubleDecrement: SpinLockReducerWith<DoubleDecrement>.self
+        case .wrappingSum: SpinLockReducerWith<WrappingSum>.self
+        default: nil
+        }
+    }
+
+    /// The steps type that carries the bug, named after the canary.
+    public var stepsType: Any.Type {
+        switch self {
+        case .lostWakeup: LostWakeup.self
+        case .noStopOnFailure: NoStopOnFailure.self
+        case .doubleClaim: DoubleClaim.self
+        case .relaxedClaim: RelaxedClaim.self
+        case .silentStop: SilentStop.self
+        case .wrongWord: WrongWord.self
+        case .unlockedMerge: UnlockedMerge.self
+        case .lateUnlock: LateUnlock.self
+        case .relaxedPublication: RelaxedPublication.self
+        case .checkThenLock: CheckThenLock.self
+        case .dropsContribution: DropsContribution.self
+        case .everyThreadReceivesTotal: EveryThreadReceivesTotal.self
+        case .doubleDecrement: DoubleDecrement.self
+        case .wrappingSum: WrappingSum.self
+        }
+    }
+
+    /// The one step the canary replaces, as `Protocol.requirement`.
+    public var brokenStep: String {
+        switch self {
+        case .lostWakeup, .wrongWord: "FutexSteps.parkForTask"
+        case .noStopOnFailure: "FutexSteps.raiseStopAfterFailure"
+        case .doubleClaim: "FutexSteps.awaitAllClaimed"
+        case .relaxedClaim: "FutexSteps.claim"
+        case .silentStop: "FutexSteps.wakeAfterStop"
+        case .unlockedMerge, .checkThenLock: "SpinLockSteps.acquireLock"
+        case .lateUnlock: "SpinLockSteps.releaseAfterFastPath"
+        case .relaxedPublication, .doubleDecrement: "SpinLockSteps.publishCount"
+        case .dropsContribution, .wrappingSum: "SpinLockSteps.add"
+        case .everyThreadReceivesTotal: "SpinLockSteps.isLastDecrement"
+        }
+    }
+
+    /// What is broken, in one line.
+    public var breaks: String {
+        switch self {
+        case .lostWakeup: "parks on a freshly re-read task word, not the checked 0: no kernel re-check"
+        case .noStopOnFailure: "a failing worker does not raise stop"
+        case .doubleClaim: "no waitForStarted: a fast worker claims two tasks of one job"
+        case .relaxedClaim: "the claim's fetch-sub is relaxed: the target and the caller's writes are unordered"
+        case .silentStop: "stop stores the stop value but wakes no parked thread"
+        case .wrongWord: "workers park on the target's word, which start never wakes"
+        case .unlockedMerge: "the merge takes no lock: lost updates"
+        case .lateUnlock: "the book's fast path releases a lock it never took"
+        case .relaxedPublication: "the count is published relaxed: the sum is unordered"
+        case .checkThenLock: "a free lock is taken by a load and a separate store: two holders"
+        case .dropsContribution: "thread 1's contribution never reaches the sum"
+        case .everyThreadReceivesTotal: "every locked merge returns its partial sum as the total"
+        case .doubleDecrement: "the last decrement of a job takes the count below zero"
+        case .wrappingSum: "a sum past UInt64.max wraps instead of failing"
+        }
+    }
+
+    /// Only ThreadSanitizer can see these (an ordering bug: every value stays right); the
+    /// stress self-test skips them and `scripts/tsan.sh` must report them.
+    public var isThreadSanitizerOnly: Bool { detectors == [.threadSanitizer] }
+
+    /// Who must catch it.
+    public var detectors: [Detector] {
+        switch self {
+        case .relaxedClaim, .relaxedPublication: [.threadSanitizer]
+        case .silentStop, .wrongWord, .dropsContribution, .everyThreadReceivesTotal, .doubleDecrement,
+             .doubleClaim: [.stress, .propertyTests]
+        case .wrappingSum: [.propertyTests]
+        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock: [.stress]
+        }
+    }
+
+    /// The stress self-test's flags for the child that hunts this canary: targeted faults,
+    /// noise and thread counts; never a change to the canary. nil: not hunted by stress.
+    public var selfTestFlags: [String]? {
+        guard detectors.contains(.stress) else { return nil }
+        switch self {
+        case .lostWakeup: return ["--threads", "2,3,4", "--faults", "0.05", "--noise", "3"]
+        case .noStopOnFailure: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
+        case .doubleClaim: return ["--threads", "3,4", "--faults", "0.02", "--noise", "3"]
+        case .unlockedMerge: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
+        case .lateUnlock: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "2"]
+        case .checkThenLock: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
+        case .silentStop, .wrongWord: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "1"]
+        case .dropsContribution, .doubleDecrement: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
+        case .everyThreadReceivesTotal: return ["--threads", "3,4", "--faults", "0", "--noise", "1"]
+        case .relaxedClaim, .relaxedPublication, .wrappingSum: return nil
+        }
+    }
+
+    /// The registry as a tab-separated table with a header line: what `stress
+    /// --list-canaries` prints and the scripts read.
+    public static var table: String {
+        var lines = ["name\tblock\tbroken-step\tdetected-by\ttsan-only\tself-test-flags\tbreaks"]
+        for canary in allCases {
+            lines.append([
+                canary.rawValue, canary.block.rawValue, canary.brokenStep,
+                canary.detectors.map(\.rawValue).joined(separator: ","),
+                canary.isThreadSanitizerOnly ? "yes" : "no",
+                canary.selfTestFlags?.joined(separator: " ") ?? "-",
+                canary.breaks,
+            ].joined(separator: "\t"))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

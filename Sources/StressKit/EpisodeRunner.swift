@@ -17,19 +17,15 @@ public struct EpisodeRunner {
     }
 
     public func run(_ episode: Episode) {
-        switch (context.options.variant, episode.scheduler) {
-        case (nil, .futex): run(episode, FutexScheduler.self, SpinLockReducer.self)
-        case (nil, .basic): run(episode, BasicScheduler.self, SpinLockReducer.self)
-        case (.lostWakeup?, _): run(episode, LostWakeupFutexScheduler.self, SpinLockReducer.self)
-        case (.noStopOnFailure?, _): run(episode, SilentFailureFutexScheduler.self, SpinLockReducer.self)
-        case (.doubleClaim?, _): run(episode, NoWaitForStartedFutexScheduler.self, SpinLockReducer.self)
-        case (.relaxedTarget?, _): run(episode, RelaxedTargetFutexScheduler.self, SpinLockReducer.self)
-        case (.unlockedMerge?, .futex): run(episode, FutexScheduler.self, UnlockedMergeReducer.self)
-        case (.unlockedMerge?, .basic): run(episode, BasicScheduler.self, UnlockedMergeReducer.self)
-        case (.lateUnlock?, .futex): run(episode, FutexScheduler.self, LateUnlockReducer.self)
-        case (.lateUnlock?, .basic): run(episode, BasicScheduler.self, LateUnlockReducer.self)
-        case (.relaxedPublication?, .futex): run(episode, FutexScheduler.self, RelaxedPublicationReducer.self)
-        case (.relaxedPublication?, .basic): run(episode, BasicScheduler.self, RelaxedPublicationReducer.self)
+        let canary = context.options.variant
+        if let scheduler = canary?.schedulerType {
+            run(episode, scheduler, SpinLockReducer.self)
+            return
+        }
+        let reducer = canary?.reducerType ?? SpinLockReducer.self
+        switch episode.scheduler {
+        case .futex: run(episode, FutexScheduler.self, reducer)
+        case .basic: run(episode, BasicScheduler.self, reducer)
         }
     }
 
@@ -37,7 +33,7 @@ public struct EpisodeRunner {
         context.terminate(verdict, message, episode: episode.index, jobIndex: jobIndex)
     }
 
-    func run<Scheduler: JobScheduler, Reducer: ResultReducer>(
+    func run<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ episode: Episode, _: Scheduler.Type, _: Reducer.Type
     ) {
         var jobIndex = 0
@@ -48,7 +44,7 @@ public struct EpisodeRunner {
 
     /// One pool's life: from job `first` until the episode ends, time is up, or an
     /// injected failure stopped the pool. Returns the next job index.
-    func runPool<Scheduler: JobScheduler, Reducer: ResultReducer>(
+    func runPool<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ episode: Episode, from first: Int, _: Scheduler.Type, _: Reducer.Type
     ) -> Int {
         let threadCount = episode.threadCount
@@ -154,7 +150,7 @@ public struct EpisodeRunner {
 
     /// After an injected failure: the pool refuses the next job (`PoolError.stopped`, or the
     /// same failure if that job started before stop was raised), says it is stopped, and its shutdown joins every worker in time.
-    func checkRefusalAndShutdown<Scheduler: JobScheduler, Reducer: ResultReducer>(
+    func checkRefusalAndShutdown<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ pool: inout ThreadPool<Scheduler, Reducer, StressWork, StressProbe>, record: ProbeRecord,
         fault: PlannedFault, failedJob: UInt64, episode: Episode, jobIndex: Int
     ) {

@@ -2,30 +2,18 @@ import Canaries
 import Glibc
 import Pool
 
-/// `stress --self-test`: runs every canary the harness can see without TSan, each in a
+/// `stress --self-test`: runs every canary the registry gives to the stress driver, each in a
 /// child process (this executable, re-executed), and proves that each one is detected.
 ///
 /// A child process, because a detected canary is often a stuck pool: a lost wake-up or a
 /// stop that never came leaves threads that can never be joined. The child's own watchdog
 /// reports the stall and exits 2; should even that fail, the parent kills the child after
-/// its budget, so the self-test cannot hang. Only the noise and the faults are tuned per
-/// canary (flags of the child), never the canaries.
+/// its budget, so the self-test cannot hang. Only the noise, the faults and the thread counts
+/// are tuned per canary (`Canary.selfTestFlags`, flags of the child), never the canaries.
 public struct SelfTest {
     public let options: StressOptions
 
     public init(options: StressOptions) { self.options = options }
-
-    /// The child's flags for each canary: targeted faults and noise.
-    static func tuning(_ canary: Canary) -> [String] {
-        switch canary {
-        case .lostWakeup: ["--threads", "2,3,4", "--faults", "0.05", "--noise", "3"]
-        case .noStopOnFailure: ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
-        case .doubleClaim: ["--threads", "3,4", "--faults", "0.02", "--noise", "3"]
-        case .unlockedMerge: ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
-        case .lateUnlock: ["--threads", "2,3,4", "--faults", "0.02", "--noise", "2"]
-        case .relaxedPublication, .relaxedTarget: ["--threads", "2,3,4"]
-        }
-    }
 
     struct Row {
         var canary: Canary
@@ -36,7 +24,7 @@ public struct SelfTest {
     }
 
     public func run() -> Int32 {
-        let canaries = Canary.allCases.filter { !$0.isThreadSanitizerOnly }
+        let canaries = Canary.allCases.filter { $0.detectors.contains(.stress) }
         var system = SystemRandomNumberGenerator()
         let seed = options.seed ?? system.next()
         ConsoleOutput.out("stress --self-test: \(canaries.count) canaries, up to \(options.seconds) s each, seed \(seed)\n")
@@ -71,7 +59,7 @@ public struct SelfTest {
         let logPath = base + ".log"
         unlink(jsonPath)
         let arguments = ["stress", "--variant", canary.rawValue, "--seconds", "\(options.seconds)", "--seed", "\(seed)",
-                         "--watchdog", "2", "--quiet", "--json", jsonPath] + Self.tuning(canary)
+                         "--watchdog", "2", "--quiet", "--json", jsonPath] + (canary.selfTestFlags ?? [])
         let started = MonotonicClock.nanoseconds()
         guard let child = spawn(arguments, log: logPath) else {
             return Row(canary: canary, detected: false, how: "not run", seconds: 0, note: "could not start a child process (errno \(errno))")

@@ -1,3 +1,4 @@
+import Canaries
 import Glibc
 import Pool
 import Synchronization
@@ -20,6 +21,10 @@ public enum StressDriver {
         }
         if options.help {
             ConsoleOutput.out(StressOptions.usage + "\n")
+            return StressExitCode.passed
+        }
+        if options.listCanaries {
+            ConsoleOutput.out(Canary.table)
             return StressExitCode.passed
         }
         if let path = options.jsonPath {

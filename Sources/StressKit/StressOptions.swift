@@ -30,6 +30,7 @@ public struct StressOptions: Sendable, Equatable {
     public var variant: Canary?
     public var fromEpisode: Int = 0
     public var selfTest = false
+    public var listCanaries = false
     public var quiet = false
     public var help = false
 
@@ -43,7 +44,8 @@ public struct StressOptions: Sendable, Equatable {
     public static let usage = """
         usage: stress [--seconds S] [--seed N] [--threads LIST] [--scheduler basic|futex|all]
                       [--faults RATE] [--noise LEVEL] [--watchdog SECONDS] [--json PATH]
-                      [--variant NAME] [--from-episode K] [--self-test] [--quiet] [--help]
+                      [--variant NAME] [--from-episode K] [--self-test] [--list-canaries]
+                      [--quiet] [--help]
 
           --seconds S        run time in seconds, > 0 (default 60; per canary with --self-test: 30)
           --seed N           plan seed, decimal or 0x-hex (default: random, printed)
@@ -55,7 +57,8 @@ public struct StressOptions: Sendable, Equatable {
           --json PATH        also write the summary as JSON to PATH
           --variant NAME     run a deliberately broken canary: \(Canary.allCases.map(\.rawValue).joined(separator: ", "))
           --from-episode K   start the plan at episode K (replay, with the same --seed)
-          --self-test        run every non-TSan canary; exit 3 if one is not detected
+          --self-test        run every canary the stress driver must catch; exit 3 if one survives
+          --list-canaries    print the canary registry (tab-separated) and exit
           --quiet            no progress line
           --help             this text
 
@@ -122,6 +125,7 @@ public struct StressOptions: Sendable, Equatable {
                 }
                 options.fromEpisode = episode
             case "--self-test": options.selfTest = true
+            case "--list-canaries": options.listCanaries = true
             case "--quiet": options.quiet = true
             case "--help", "-h": options.help = true
             default:

@@ -27,10 +27,7 @@ public struct StressPlan: Sendable {
 
     /// Scheduler canaries are futex schedulers: basic episodes would not exercise them.
     static func schedulers(for variant: Canary?, requested: [SchedulerKind]) -> [SchedulerKind] {
-        switch variant {
-        case .lostWakeup?, .noStopOnFailure?, .doubleClaim?, .relaxedTarget?: [.futex]
-        default: requested
-        }
+        variant?.block == .futexScheduler ? [.futex] : requested
     }
 
     /// Episode `index`.

@@ -38,13 +38,13 @@ enum FaultScenario {
     static let failureDeadlineSeconds = 10.0
 
     static func run(_ panic: PanicCase) -> Verdict {
-        func run<Scheduler: JobScheduler>(_ type: Scheduler.Type) -> Verdict {
+        func run<Scheduler: InspectableScheduler>(_ type: Scheduler.Type) -> Verdict {
             gradeFaultRun(execute(Scheduler.self, panic), panic)
         }
         return run(panic.kind.type)
     }
 
-    static func execute<Scheduler: JobScheduler>(_ schedulerType: Scheduler.Type, _ panic: PanicCase) -> FaultRun {
+    static func execute<Scheduler: InspectableScheduler>(_ schedulerType: Scheduler.Type, _ panic: PanicCase) -> FaultRun {
         let threadCount = panic.threadCount
         let log = ProbeLog(threadCount: threadCount)
         let fired = AtomicCounters(count: 1)

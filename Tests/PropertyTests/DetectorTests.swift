@@ -1,4 +1,5 @@
 import Glibc
+import Canaries
 import Pool
 import Testing
 
@@ -17,56 +18,74 @@ extension PropertyTests {
             expectFinding(.badShares, in: verdict, "remainder to the last thread")
         }
 
-        @Test("Reducer detectors: each flawed reducer is caught for the right reason",
-              arguments: [ReducerFlaw.dropsThreadOne, .everyoneReceivesTotal, .decrementsTwice, .wrapsOnOverflow], [2, 4])
-        func flawedReducer(flaw: ReducerFlaw, threadCount: Int) throws {
-            let finding = try #require(flaw.expectedFinding)
+        /// The reducer canaries the property tests must catch, with the finding each one must
+        /// raise. Each is the real `SpinLockReducer` with one step broken (`Sources/Canaries`).
+        static let reducerCanaries: [(Canary, Finding)] = [
+            (.dropsContribution, .wrongResult), (.everyThreadReceivesTotal, .totalNotExactlyOnce),
+            (.doubleDecrement, .countUnderflow), (.wrappingSum, .silentWrap),
+        ]
+
+        @Test("Reducer detectors: each reducer canary is caught for the right reason",
+              arguments: reducerCanaries.map(\.0), [2, 4])
+        func reducerCanary(canary: Canary, threadCount: Int) throws {
+            let finding = try #require(Self.reducerCanaries.first { $0.0 == canary }?.1)
+            let reducer = try #require(canary.reducerType)
             // Rounds whose sums fit, then sums at and past UInt64.max (for the wrap).
-            let rounds = reducerRounds(threadCount: threadCount, seed: 1, randomRounds: 10)
-            // A flawed reducer may hand out a total before every witness is written: only
-            // the sound-ordering flaw reads them, so the others fail by value, not by TSan.
-            let verdict = withWatchdog(seconds: 60, "flawed reducer") {
-                ReducerHarness.run(flaw.reducerType, rounds: rounds, readsWitnesses: flaw == .dropsThreadOne)
+            let rounds = reducerRounds(threadCount: threadCount, seed: 1, randomRounds: 100)
+            // A broken reducer may hand out a total before every witness is written: only the
+            // one that drops a contribution reads them, so the others fail by value, not by TSan.
+            let verdict = withWatchdog(seconds: 60, "reducer canary") {
+                ReducerHarness.run(reducer, rounds: rounds, readsWitnesses: canary == .dropsContribution)
             }
-            expectFinding(finding, in: verdict, "\(flaw.rawValue), \(threadCount) threads")
+            expectFinding(finding, in: verdict, "\(canary.rawValue), \(threadCount) threads")
         }
 
-        @Test("Pool-level detectors: a pool built on a flawed reducer", arguments: [2, 4])
-        func poolWithFlawedReducer(threadCount: Int) {
-            let lost = withWatchdog(seconds: 60, "pool with a reducer that loses a contribution") {
-                PoolChecks.runJobs(FutexScheduler.self, FlawedReducer<DropsThreadOne>.self, threadCount: threadCount,
+        @Test("Pool-level detectors: a pool built on a reducer canary", arguments: [2, 4])
+        func poolWithReducerCanary(threadCount: Int) {
+            let lost = withWatchdog(seconds: 60, "pool with a reducer that drops a contribution") {
+                PoolChecks.runJobs(FutexScheduler.self, SpinLockReducerWith<DropsContribution>.self, threadCount: threadCount,
                                    policy: .default, targets: [100, 1000], repetitions: 2)
             }
             expectFinding(.wrongResult, in: lost, "lost contribution")
             let wrapped = withWatchdog(seconds: 60, "pool with a reducer that wraps") {
-                PoolChecks.checkOverflowBoundary(FutexScheduler.self, FlawedReducer<WrapsOnOverflow>.self,
+                PoolChecks.checkOverflowBoundary(FutexScheduler.self, SpinLockReducerWith<WrappingSum>.self,
                                                  threadCount: threadCount, excess: 1)
             }
             expectFinding(.silentWrap, in: wrapped, "wrap past UInt64.max")
         }
 
-        @Test("Exactly-once detector: a scheduler that lets worker 1 process a job twice", arguments: [2, 4])
-        func doubleProcessing(threadCount: Int) {
-            let verdict = withWatchdog(seconds: 60, "broken scheduler") {
-                SchedulerHarness.runJobs(ReplayingScheduler.self, threadCount: threadCount, policy: .default,
-                                         targets: [10, 20, 30], seconds: TestTiming.oneRealSecond)
+        @Test("Exactly-once detector: double-claim, with a worker held before its claim", arguments: [3, 4])
+        func doubleClaim(threadCount: Int) {
+            let verdict = withWatchdog(seconds: 60, "double-claim") {
+                SchedulerHarness.checkClaimsWithHeldWorker(FutexSchedulerWith<DoubleClaim>.self, threadCount: threadCount,
+                                                           holdSeconds: TestTiming.oneRealSecond)
             }
-            expectFinding(.doubleProcessing, in: verdict, "replayed claim")
+            expectFinding(.doubleProcessing, in: verdict, "a fast worker claims the held worker's task")
         }
 
-        @Test("Stop-reach detector: a scheduler whose stop wakes nobody", arguments: [1, 3])
+        @Test("Exactly-once detector, control: the real scheduler under the same held worker", arguments: [3, 4])
+        func heldWorkerControl(threadCount: Int) {
+            let verdict = withWatchdog(seconds: 60, "held worker, real scheduler") {
+                SchedulerHarness.checkClaimsWithHeldWorker(FutexScheduler.self, threadCount: threadCount,
+                                                           holdSeconds: TestTiming.oneRealSecond)
+            }
+            expectNoFindings(verdict, "waitForStarted keeps the others from claiming twice")
+        }
+
+        @Test("Stop-reach detector: silent-stop, whose stop wakes nobody", arguments: [1, 3])
         func silentStop(waiters: Int) {
-            let verdict = withWatchdog(seconds: 60, "broken scheduler") {
-                SchedulerHarness.checkStopReachesWaiters(SilentStopScheduler.self, waiters: waiters,
+            let verdict = withWatchdog(seconds: 60, "silent-stop") {
+                SchedulerHarness.checkStopReachesWaiters(FutexSchedulerWith<SilentStop>.self, waiters: waiters,
                                                          policy: .parkImmediately, seconds: TestTiming.oneRealSecond)
             }
             expectFinding(.stopNotReached, in: verdict, "stop without wake")
         }
 
-        @Test("Parked-woken detector: a scheduler whose workers park on a word start never wakes", arguments: [1, 3])
-        func lostWakeUp(workers: Int) {
-            let verdict = withWatchdog(seconds: 60, "broken scheduler") {
-                SchedulerHarness.checkParkedWorkersWake(WrongWordScheduler.self, workers: workers, jobs: 2, seconds: TestTiming.oneRealSecond)
+        @Test("Parked-woken detector: wrong-word, whose workers park on a word start never wakes", arguments: [1, 3])
+        func wrongWord(workers: Int) {
+            let verdict = withWatchdog(seconds: 60, "wrong-word") {
+                SchedulerHarness.checkParkedWorkersWake(FutexSchedulerWith<WrongWord>.self, workers: workers, jobs: 2,
+                                                        seconds: TestTiming.oneRealSecond)
             }
             expectFinding(.parkedNotWoken, in: verdict, "wrong futex word")
         }
@@ -85,13 +104,13 @@ extension PropertyTests {
         /// missing. Run it with
         /// `POOL_EXPECT_TSAN_REPORT=1 swift test --sanitize=thread --scratch-path .build-tsan-tests --filter relaxedPublicationIsReportedByTSan`
         /// and expect a "data race" report on the witness memory and a non-zero exit.
-        @Test("TSan witness detector: a reducer that publishes with relaxed ordering",
+        @Test("TSan witness detector: relaxed-publication, whose count is stored relaxed",
               .enabled(if: getenv("POOL_EXPECT_TSAN_REPORT").map { String(cString: $0) == "1" } ?? false,
                        "shows a ThreadSanitizer report; set POOL_EXPECT_TSAN_REPORT=1 under --sanitize=thread"))
         func relaxedPublicationIsReportedByTSan() {
             let rounds = reducerRounds(threadCount: 2, seed: 4, randomRounds: 200)
             let verdict = withWatchdog(seconds: 120, "relaxed reducer") {
-                ReducerHarness.run(FlawedReducer<RelaxedPublication>.self, rounds: rounds)
+                ReducerHarness.run(SpinLockReducerWith<RelaxedPublication>.self, rounds: rounds)
             }
             expectNoFindings(verdict, "values stay right; only TSan sees the missing ordering")
         }

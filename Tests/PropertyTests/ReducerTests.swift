@@ -25,14 +25,5 @@ extension PropertyTests {
             }
             expectNoFindings(verdict, "SpinLockReducer, \(threadCount) threads, seed \(seed)")
         }
-
-        @Test("The detectors accept a sound reducer that is not ours", arguments: [2, 4])
-        func soundControlReducer(threadCount: Int) {
-            let rounds = reducerRounds(threadCount: threadCount, seed: 7, randomRounds: 50)
-            let verdict = withWatchdog(seconds: 60, "reducer harness") {
-                ReducerHarness.run(FlawedReducer<SoundReduction>.self, rounds: rounds)
-            }
-            expectNoFindings(verdict, "sound control reducer, \(threadCount) threads")
-        }
     }
 }

@@ -48,9 +48,9 @@ static inline void cpool_cpu_relax(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
-/// Names the calling thread (at most 15 bytes are kept), for debuggers and `top -H`.
-void cpool_set_thread_name(const char *name);
-
+#else
+    // No pause hint on this CPU: a compiler barrier keeps the spin loop's loads in the loop.
+    __asm__ __volatile__("" ::: "memory");
 #endif
 }
 

@@ -9,7 +9,6 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
     @usableFromInline let work: Work
     @usableFromInline let probe: Probe
     @usableFromInline let threadCount: Int
-    @usableFromInline let spinPolicy: SpinPolicy
     @usableFromInline let failures: FailureRecord
 
     init(threadCount: Int, spinPolicy: SpinPolicy, work: Work, probe: Probe) {
@@ -18,26 +17,39 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
         self.work = work
         self.probe = probe
         self.threadCount = threadCount
-        self.spinPolicy = spinPolicy
         failures = FailureRecord()
     }
 
-    /// Computes this thread's share of `target`.
+    /// The caller's side of a parallel job: publish, compute share 0, merge, get the total.
+    /// Throws `ProtocolInterruption.stopped` when the pool stopped under it, or this
+    /// thread's own failure.
     @inlinable
-    func contribution(thread: Int, target: UInt64) throws -> UInt64 {
-        try contribution(of: Share.of(thread: thread, threadCount: threadCount, target: target))
+    func runOnPool(target: UInt64) throws -> UInt64 {
+        reducer.reset(threadCount: threadCount)
+        try scheduler.start(target: target, probe: probe)
+        try probe.reach(.jobStarted, thread: 0, value: target)
+        let value = try contribution(of: Share.of(thread: 0, threadCount: threadCount, target: target))
+        if let total = try merge(thread: 0, contribution: value) { return total }
+        let scheduler = self.scheduler
+        return try reducer.waitForTotal(thread: 0, probe: probe, isStopped: { scheduler.isStopped })
     }
 
-    /// Computes one share (the whole target, for a job that runs on the caller alone).
+    /// A job below the scheduler's minimum size, or on a 1-thread pool: the whole target is
+    /// the caller's share, one thread's view of the job.
+    @inlinable
+    func runOnCaller(target: UInt64) throws -> UInt64 {
+        try contribution(of: Share(thread: 0, threadCount: 1, offset: 0, count: target))
+    }
+
+    /// Computes one share and passes `shareDone`.
     @inlinable
     func contribution(of share: Share) throws -> UInt64 {
-        let thread = share.thread
         let value = try work.process(share)
-        try probe.reach(.shareDone, thread: thread, value: value)
+        try probe.reach(.shareDone, thread: share.thread, value: value)
         return value
     }
 
-    /// Merges a contribution; returns the total if this thread finished last.
+    /// Merges a contribution; returns the total if this thread received it.
     @inlinable
     func merge(thread: Int, contribution: UInt64) throws(ProtocolInterruption) -> UInt64? {
         try probe.pass(.beforeMerge, thread: thread, value: contribution)
@@ -52,18 +64,30 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
         while true {
             do {
                 let target = try scheduler.waitForTask(thread: thread, probe: probe)
-                let value = try contribution(thread: thread, target: target)
+                let value = try contribution(of: Share.of(thread: thread, threadCount: threadCount, target: target))
                 try scheduler.waitForStarted(thread: thread, probe: probe)
                 try probe.reach(.allTasksClaimed, thread: thread, value: 0)
                 _ = try merge(thread: thread, contribution: value)
-            } catch let interruption as ProtocolInterruption where interruption == .stopped {
-                break
             } catch {
-                fail(thread: thread, error: error)
+                if !Self.isStop(error) { fail(thread: thread, error: error) }
                 break
             }
         }
         PoolTrace.log(thread, "worker exits")
+    }
+
+    /// What the caller's job throws for `error`: a stop seen is not this thread's failure;
+    /// anything else is, and is recorded (and stop raised) first. Either way the job reports
+    /// the pool's first failure, or plain `.stopped`.
+    @usableFromInline
+    func jobError(_ error: any Error) -> PoolError {
+        if !Self.isStop(error) { fail(thread: 0, error: error) }
+        return stoppedError()
+    }
+
+    @usableFromInline
+    static func isStop(_ error: any Error) -> Bool {
+        (error as? ProtocolInterruption) == .stopped
     }
 
     /// Records the failure (first one wins), then raises stop so that nobody waits forever.
@@ -76,7 +100,7 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
         default: underlying = error
         }
         failures.record(thread: thread, error: underlying)
-        scheduler.stop()
+        scheduler.stop(.failure(thread: thread))
         PoolTrace.log(thread, "failed (\(underlying)); stop raised")
         // A throw here is ignored: the thread is already failing.
         try? probe.reach(.stopRaised, thread: thread, value: 0)

@@ -1,6 +1,6 @@
 /// One thread's part of a job: `count` consecutive items starting at `offset`.
 ///
-/// Split as in the seed: thread i gets `target / n` items, plus one if `i < target % n`.
+/// Split as in the book: thread i gets `target / n` items, plus one if `i < target % n`.
 /// Shares are contiguous, cover `0 ..< target` exactly, and differ in size by at most one.
 @frozen
 public struct Share: Sendable, Hashable, CustomStringConvertible {

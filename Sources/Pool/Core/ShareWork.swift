@@ -1,7 +1,7 @@
 /// The work a pool runs: a pure function of a thread's share, returning its contribution
 /// to the job's UInt64 total.
 ///
-/// Fixed when the pool is built, as in the seed; each job only brings its target. The pool
+/// Fixed when the pool is built, as in the book; each job only brings its target. The pool
 /// is generic over it, so calls are specialised and a job allocates nothing.
 /// It may throw: that thread's failure then stops the pool (see `PoolError.threadFailed`).
 /// It runs on every pool thread at once, hence `Sendable`.

@@ -122,54 +122,18 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
     @inlinable
     public mutating func run(target: UInt64) throws(PoolError) -> UInt64 {
         let core = self.core
-        if core.threadCount == 1 || target < Scheduler.minimumJobSize {
-            return try runOnCaller(target: target)
-        }
-        // After a failure, workers of the failed job may still be merging: never reset the
-        // reducer under them. (A stop raised too late for this check makes start throw.)
         // A pool stopped before this job began throws plain `.stopped`: the failure was
         // reported by the job it happened in (or is in `failure`, if it came between jobs).
+        // After a failure, workers of the failed job may still be merging: never reset the
+        // reducer under them. (A stop raised too late for this check makes start throw.)
         if core.scheduler.isStopped { throw .stopped }
-        core.reducer.reset(threadCount: core.threadCount)
         do {
-            try core.scheduler.start(target: target, probe: core.probe)
-        } catch {
-            switch error {
-            case .stopped: throw core.stoppedError()
-            default:
-                core.fail(thread: 0, error: error)
-                throw core.stoppedError()
+            if core.threadCount == 1 || target < Scheduler.minimumJobSize {
+                return try core.runOnCaller(target: target)
             }
-        }
-        do {
-            try core.probe.reach(.jobStarted, thread: 0, value: target)
-            let value = try core.contribution(thread: 0, target: target)
-            if let total = try core.merge(thread: 0, contribution: value) { return total }
+            return try core.runOnPool(target: target)
         } catch {
-            core.fail(thread: 0, error: error)
-            throw core.stoppedError()
-        }
-        let reducer = core.reducer
-        let scheduler = core.scheduler
-        _ = UnboundedSpinWait.wait(
-            policy: core.spinPolicy,
-            until: { reducer.isComplete },
-            orFull: { reducer.isComplete || scheduler.isStopped })
-        // A failure after the last contribution (see ProbePoint.isAfterContribution) can
-        // raise stop after the total is complete: the job still succeeds, the next one stops.
-        if reducer.isComplete { return reducer.result }
-        throw core.stoppedError()
-    }
-
-    @usableFromInline
-    func runOnCaller(target: UInt64) throws(PoolError) -> UInt64 {
-        if core.scheduler.isStopped { throw .stopped }
-        do {
-            // The whole target is the caller's share: one thread's view of the job.
-            return try core.contribution(of: Share(thread: 0, threadCount: 1, offset: 0, count: target))
-        } catch {
-            core.fail(thread: 0, error: error)
-            throw core.stoppedError()
+            throw core.jobError(error)
         }
     }
 

@@ -1,6 +1,6 @@
 import Glibc
 
-/// The protocol's state-change log, in the spirit of the seed's logger.
+/// The protocol's state-change log, in the spirit of the book's logger (docs/ORIGIN.md).
 ///
 /// Release builds compile it out: `log` is empty and its message is an autoclosure that is
 /// never built. Debug builds log only when the environment variable `POOL_TRACE` is set

@@ -1,12 +1,15 @@
 /// A named point on the protocol's path where a probe is called.
 ///
 /// The order below is the order a worker passes them in one job. Thread 0 (the caller)
-/// passes `jobStarted` instead of `taskClaimed` and never parks. The `value` passed with a
+/// passes `jobStarted` instead of `taskClaimed`, and `allTasksClaimed` never; it parks only
+/// in `BasicScheduler`, whose barrier it waits in like every party (so it passes
+/// `beforePark` and `afterWake` there), never in `FutexScheduler`. The `value` passed with a
 /// point is documented per case; it is 0 where none is listed.
 public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
-    /// Worker: about to block in the kernel (futex). value: the word it will wait on.
+    /// About to block in the kernel (futex). value: the value it will wait on (0 for the
+    /// futex scheduler's task word, the round for a barrier's generation word).
     case beforePark
-    /// Worker: returned from the kernel (woken, spuriously or not).
+    /// Returned from the kernel (woken, spuriously or not).
     case afterWake
     /// Worker: its claiming RMW succeeded. value: the job's target.
     case taskClaimed

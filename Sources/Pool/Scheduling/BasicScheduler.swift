@@ -1,17 +1,17 @@
 import Synchronization
 
-/// The seed's first scheduler: an atomic request word plus a barrier of all N threads.
+/// The book's first scheduler: an atomic request word plus a barrier of all N threads.
 ///
 /// Each job is one barrier round: the workers wait in the barrier, the caller stores the
 /// target in the request word and arrives last, and the round's completion publishes the
 /// target. It costs every thread one fetch-add plus a wake when anyone parked, more than the
 /// one RMW per transaction the futex scheduler needs: it is the baseline.
 ///
-/// Deviation from the seed, on purpose: the seed signals stop with request 0 plus a barrier
+/// Deviation from the book, on purpose: the book signals stop with request 0 plus a barrier
 /// wait, which deadlocks when a thread died before arriving. Here stop breaks the barrier
 /// instead (`StoppableBarrier`), so stop reaches every thread whatever failed.
-/// Zero-sized jobs stay forbidden (`minimumJobSize` 1), as in the seed: they run on the caller.
-public final class BasicScheduler: JobScheduler {
+/// Zero-sized jobs stay forbidden (`minimumJobSize` 1), as in the book: they run on the caller.
+public final class BasicScheduler: InspectableScheduler {
     public static var minimumJobSize: UInt64 { 1 }
     public static var name: String { "basic" }
 
@@ -22,7 +22,7 @@ public final class BasicScheduler: JobScheduler {
     public init(threadCount: Int, spinPolicy: SpinPolicy) {
         precondition(threadCount >= 1 && threadCount <= ThreadPoolLimits.maximumThreads,
                      "BasicScheduler needs 1 ... \(ThreadPoolLimits.maximumThreads) threads, got \(threadCount)")
-        request = PaddedAtomic(0)
+        request = PaddedAtomic(0, label: "request")
         barrier = StoppableBarrier(parties: threadCount)
         self.spinPolicy = spinPolicy
     }
@@ -36,7 +36,7 @@ public final class BasicScheduler: JobScheduler {
     public func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption) {
         if barrier.isBroken { throw .stopped }
         // relaxed: published by this thread's releasing arrival in the barrier.
-        request.pointer.pointee.store(target, ordering: .relaxed)
+        request.store(target, ordering: .relaxed)
         try barrier.arriveAndWait(thread: 0, policy: spinPolicy, probe: probe)
     }
 
@@ -44,7 +44,7 @@ public final class BasicScheduler: JobScheduler {
     public func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64 {
         try barrier.arriveAndWait(thread: thread, policy: spinPolicy, probe: probe)
         // relaxed: ordered by the barrier round's acquire.
-        let target = request.pointer.pointee.load(ordering: .relaxed)
+        let target = request.load(ordering: .relaxed)
         PoolTrace.log(thread, "basic: took a task, target \(target)")
         try probe.pass(.taskClaimed, thread: thread, value: target)
         return target
@@ -54,7 +54,7 @@ public final class BasicScheduler: JobScheduler {
     @inlinable
     public func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) {}
 
-    public func stop() { barrier.breakBarrier() }
+    public func stop(_ cause: StopCause) { barrier.breakBarrier() }
 
     @inlinable
     public var isStopped: Bool { barrier.isBroken }

@@ -11,11 +11,13 @@
 /// - A worker calls `waitForStarted` after its share and before merging: it returns once
 ///   every worker has claimed the current job, so that a fast worker cannot claim two tasks
 ///   of one job. It throws `.stopped` if stop is raised meanwhile.
-/// - `stop()` may be called by any thread, any number of times. Every thread waiting in the
+/// - `stop(_:)` may be called by any thread, any number of times. Every thread waiting in the
 ///   scheduler, parked or spinning, returns `.stopped` in bounded time, and so does every
-///   later call.
-/// - `wakeSpuriously()` wakes parked workers without a job. A correct scheduler sends them
-///   back to wait; the stress driver uses it to inject spurious wake-ups.
+///   later call. The cause changes nothing in a correct scheduler; it tells a trace (and a
+///   canary) a failure's stop from the owner's shutdown.
+///
+/// What a watchdog or a test needs beyond this (a snapshot of the words, a spurious wake) is
+/// in `InspectableScheduler`, which the production path never calls.
 public protocol JobScheduler: AnyObject, Sendable {
     /// A new scheduler for a pool of `threadCount` threads (caller included).
     init(threadCount: Int, spinPolicy: SpinPolicy)
@@ -23,38 +25,32 @@ public protocol JobScheduler: AnyObject, Sendable {
     /// Jobs with a smaller target run sequentially on the caller.
     static var minimumJobSize: UInt64 { get }
 
-    /// Short name for reports ("basic", "futex").
+    /// Short name for reports ("basic", "futex", or a canary's name).
     static var name: String { get }
 
     func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption)
     func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64
     func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption)
-    func stop()
+    func stop(_ cause: StopCause)
     var isStopped: Bool { get }
-    func wakeSpuriously()
-
-    /// A snapshot for watchdogs: relaxed reads, may be torn across fields.
-    var diagnostics: SchedulerDiagnostics { get }
 }
 
-/// What a watchdog needs to tell a stall from a lost wake-up.
-public struct SchedulerDiagnostics: Sendable, CustomStringConvertible {
-    /// The raw scheduler word (task word, or barrier generation).
-    public var word: UInt64
-    /// Tasks published but not yet claimed (0 if none, or if stopped).
-    public var pendingTasks: UInt64
-    /// Threads counted as parked (or about to park) in the kernel.
-    public var sleepers: UInt32
-    public var stopped: Bool
+extension JobScheduler {
+    /// Stop for shutdown.
+    public func stop() { stop(.shutdown) }
+}
 
-    public init(word: UInt64, pendingTasks: UInt64, sleepers: UInt32, stopped: Bool) {
-        self.word = word
-        self.pendingTasks = pendingTasks
-        self.sleepers = sleepers
-        self.stopped = stopped
-    }
+/// Why stop is raised.
+public enum StopCause: Sendable, Hashable, CustomStringConvertible {
+    /// The pool's owner shuts it down (or a test stops the scheduler).
+    case shutdown
+    /// Thread `thread` failed: stop keeps every other thread from waiting for it.
+    case failure(thread: Int)
 
     public var description: String {
-        "word=0x\(String(word, radix: 16)) pending=\(pendingTasks) sleepers=\(sleepers) stopped=\(stopped)"
+        switch self {
+        case .shutdown: "shutdown"
+        case .failure(let thread): "failure of thread \(thread)"
+        }
     }
 }

@@ -23,12 +23,13 @@ import Synchronization
 @frozen
 public struct ParkingWord: Sendable {
     public let word: PaddedAtomic<UInt32>
-    @usableFromInline
-    let sleepers: PaddedAtomic<UInt32>
+    /// Threads blocked, or about to block, on `word`.
+    public let sleepers: PaddedAtomic<UInt32>
 
-    public init(_ initialValue: UInt32) {
-        word = PaddedAtomic(initialValue)
-        sleepers = PaddedAtomic(0)
+    /// `label` names the word in exploration traces; its sleeper count is "<label>.sleepers".
+    public init(_ initialValue: UInt32, label: StaticString, sleepersLabel: StaticString) {
+        word = PaddedAtomic(initialValue, label: label)
+        sleepers = PaddedAtomic(0, label: sleepersLabel)
     }
 
     public func deallocate() {
@@ -39,13 +40,37 @@ public struct ParkingWord: Sendable {
     /// Blocks while the word equals `expected`. May return spuriously: callers loop.
     @inlinable
     public func park(whileEqualTo expected: UInt32) {
+        Self.park(at: word.address, whileEqualTo: expected, sleepers: sleepers)
+    }
+
+    /// Blocks while the 32-bit futex word at `address` equals `expected`, counted in
+    /// `sleepers` meanwhile. May return spuriously: callers loop.
+    @inlinable
+    public static func park(at address: UnsafeMutableRawPointer, whileEqualTo expected: UInt32,
+                            sleepers: PaddedAtomic<UInt32>) {
         // seq_cst: the sleeper's half of the Dekker pair; pairs with the seq_cst load of
         // `sleepers` in `wakeAllIfSleeping`.
-        sleepers.pointer.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        var error: Int32 = 0
-        _ = cpool_futex_wait(word.address.assumingMemoryBound(to: UInt32.self), expected, &error)
+        _ = sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        futexWait(at: address, whileEqualTo: expected)
         // relaxed: only a hint for the publisher; an extra wake is harmless.
-        sleepers.pointer.pointee.wrappingSubtract(1, ordering: .relaxed)
+        _ = sleepers.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// The kernel's compare-then-sleep; in an exploration build on a controlled thread, the
+    /// controller's model of it.
+    @inlinable
+    static func futexWait(at address: UnsafeMutableRawPointer, whileEqualTo expected: UInt32) {
+        #if Exploration
+        if let controller = Exploration.activeController {
+            let atomic = address.assumingMemoryBound(to: Atomic<UInt32>.self)
+            // relaxed: the model's compare runs while no other pool thread runs.
+            _ = controller.futexWait(ExplorationWord(address: address), expected: expected,
+                                     currentValue: { atomic.pointee.load(ordering: .relaxed) })
+            return
+        }
+        #endif
+        var error: Int32 = 0
+        _ = cpool_futex_wait(address.assumingMemoryBound(to: UInt32.self), expected, &error)
     }
 
     /// Wakes every thread parked on the word, if any may be. Call it after changing the word
@@ -54,7 +79,7 @@ public struct ParkingWord: Sendable {
     public func wakeAllIfSleeping() {
         // seq_cst: the publisher's half of the Dekker pair; pairs with the seq_cst increment
         // in `park`.
-        if sleepers.pointer.pointee.load(ordering: .sequentiallyConsistent) != 0 {
+        if sleepers.load(ordering: .sequentiallyConsistent) != 0 {
             wakeAll()
         }
     }
@@ -62,9 +87,22 @@ public struct ParkingWord: Sendable {
     /// Wakes every parked thread unconditionally (one syscall).
     @inlinable
     public func wakeAll() {
-        _ = cpool_futex_wake(word.address.assumingMemoryBound(to: UInt32.self), Int32.max)
+        Self.wakeAll(at: word.address)
     }
 
-    /// Threads blocked or about to block (a diagnostic snapshot; relaxed).
+    /// Wakes every thread parked on the futex word at `address` (one syscall).
+    @inlinable
+    public static func wakeAll(at address: UnsafeMutableRawPointer) {
+        #if Exploration
+        if let controller = Exploration.activeController {
+            _ = controller.futexWake(ExplorationWord(address: address), count: Int32.max)
+            return
+        }
+        #endif
+        _ = cpool_futex_wake(address.assumingMemoryBound(to: UInt32.self), Int32.max)
+    }
+
+    /// Threads blocked or about to block (a diagnostic snapshot; relaxed, and read past
+    /// exploration's scheduling points: diagnostics are not part of the protocol).
     public var sleeperCount: UInt32 { sleepers.pointer.pointee.load(ordering: .relaxed) }
 }

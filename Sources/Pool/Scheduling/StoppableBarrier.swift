@@ -18,8 +18,8 @@ public struct StoppableBarrier: Sendable {
 
     public init(parties: Int) {
         precondition(parties >= 1, "StoppableBarrier needs at least 1 party, got \(parties)")
-        generation = ParkingWord(0)
-        arrived = PaddedAtomic(0)
+        generation = ParkingWord(0, label: "generation", sleepersLabel: "generation.sleepers")
+        arrived = PaddedAtomic(0, label: "arrived")
         self.parties = UInt32(parties)
     }
 
@@ -31,7 +31,7 @@ public struct StoppableBarrier: Sendable {
     @inlinable
     public var isBroken: Bool {
         // relaxed: a hint; arriveAndWait re-reads with acquire.
-        generation.word.pointer.pointee.load(ordering: .relaxed) & 1 != 0
+        generation.word.load(ordering: .relaxed) & 1 != 0
     }
 
     /// Waits until all parties have arrived in this round. Throws `.stopped` if the barrier
@@ -42,17 +42,17 @@ public struct StoppableBarrier: Sendable {
     ) throws(ProtocolInterruption) {
         let word = generation.word
         // acquire: pairs with the previous round's bump, so this party sees `arrived` reset.
-        let round = word.pointer.pointee.load(ordering: .acquiring)
+        let round = word.load(ordering: .acquiring)
         if round & 1 != 0 { throw .stopped }
         // acquiring-and-releasing: release hands this party's writes (the caller's request)
         // to the last arriver; acquire lets the last arriver collect every party's writes.
-        let before = arrived.pointer.pointee.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
+        let before = arrived.wrappingAdd(1, ordering: .acquiringAndReleasing)
         if before + 1 == parties {
             // relaxed: published by the generation bump below.
-            arrived.pointer.pointee.store(0, ordering: .relaxed)
+            arrived.store(0, ordering: .relaxed)
             // seq_cst: release publishes everything collected above to the waiters (pairs with
             // their acquiring load below); seq_cst is ParkingWord's publisher half.
-            word.pointer.pointee.wrappingAdd(2, ordering: .sequentiallyConsistent)
+            _ = word.wrappingAdd(2, ordering: .sequentiallyConsistent)
             generation.wakeAllIfSleeping()
             PoolTrace.log(thread, "barrier: round \(round >> 1) complete")
             return
@@ -60,8 +60,8 @@ public struct StoppableBarrier: Sendable {
         while true {
             let changed = BoundedSpinWait.wait(
                 policy: policy,
-                until: { word.pointer.pointee.load(ordering: .relaxed) != round },
-                orFull: { word.pointer.pointee.load(ordering: .relaxed) != round })
+                until: { word.load(ordering: .relaxed) != round },
+                orFull: { word.load(ordering: .relaxed) != round })
             if changed { break }
             try probe.pass(.beforePark, thread: thread, value: UInt64(round))
             PoolTrace.log(thread, "barrier: parks in round \(round >> 1)")
@@ -69,13 +69,13 @@ public struct StoppableBarrier: Sendable {
             try probe.pass(.afterWake, thread: thread, value: UInt64(round))
         }
         // acquire: pairs with the last arriver's seq_cst bump (or the breaker's).
-        if word.pointer.pointee.load(ordering: .acquiring) & 1 != 0 { throw .stopped }
+        if word.load(ordering: .acquiring) & 1 != 0 { throw .stopped }
     }
 
     /// Breaks the barrier for good and wakes every parked party.
     public func breakBarrier() {
         // seq_cst: release for symmetry with the bump; the wake that follows is unconditional.
-        generation.word.pointer.pointee.bitwiseOr(1, ordering: .sequentiallyConsistent)
+        _ = generation.word.bitwiseOr(1, ordering: .sequentiallyConsistent)
         generation.wakeAll()
     }
 }

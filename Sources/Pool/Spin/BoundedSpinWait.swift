@@ -9,6 +9,7 @@ public enum BoundedSpinWait: SpinWait {
         until isReadyCheap: () -> Bool,
         orFull isReadyFull: () -> Bool
     ) -> Bool {
+        if let controlled = controlledWait(bounded: true, until: isReadyFull) { return controlled }
         if busyPhase(policy: policy, until: isReadyCheap) { return true }
         if isReadyFull() { return true }
         if policy.yieldPhaseNanoseconds == 0 { return false }

@@ -1,6 +1,6 @@
 /// How long a thread busy-waits before it gives the CPU away.
 ///
-/// A wait has two phases (the seed's shape):
+/// A wait has two phases (the book's shape, docs/ORIGIN.md):
 /// 1. `busyChecks` checks of a cheap condition, with `pauseHints` CPU pause hints between
 ///    checks that double from 1 up to `backoffCap`. No syscall, sub-microsecond reaction.
 /// 2. A loop of "check the full condition, then `sched_yield`". A bounded wait leaves this

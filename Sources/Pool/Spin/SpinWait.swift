@@ -5,8 +5,9 @@ import Glibc
 ///
 /// `isReadyCheap` is polled in phase 1 (it should be one relaxed load);
 /// `isReadyFull` is checked once per phase-2 round (it may look at more, e.g. "done or
-/// stopped"). Either returning true ends the wait with `true`. A wait that gives up
-/// returns `false`, and its caller must then block by other means (a futex).
+/// stopped"), and must be true whenever `isReadyCheap` is. Either returning true ends the
+/// wait with `true`. A wait that gives up returns `false`, and its caller must then block by
+/// other means (a futex).
 ///
 /// Implementations are side by side so that a better one, or a broken one, drops in.
 public protocol SpinWait {
@@ -30,5 +31,23 @@ extension SpinWait {
             check &+= 1
         }
         return false
+    }
+
+    /// In an exploration build, on a thread the controller schedules: the wait as a sequence
+    /// of full checks, each failed one handed to the controller, which runs the thread again
+    /// only once something it read has changed (or it demotes the spin). A bounded wait gives
+    /// up when the controller says so; that choice is how exploration reaches the park path.
+    /// nil on any other thread, or in any other build: spin for real.
+    @inlinable @inline(__always)
+    static func controlledWait(bounded: Bool, until isReadyFull: () -> Bool) -> Bool? {
+        #if Exploration
+        guard let controller = Exploration.activeController else { return nil }
+        while true {
+            if isReadyFull() { return true }
+            if !controller.spinCheckFailed(bounded: bounded) { return false }
+        }
+        #else
+        return nil
+        #endif
     }
 }

@@ -10,6 +10,7 @@ public enum UnboundedSpinWait: SpinWait {
         until isReadyCheap: () -> Bool,
         orFull isReadyFull: () -> Bool
     ) -> Bool {
+        if let controlled = controlledWait(bounded: false, until: isReadyFull) { return controlled }
         if busyPhase(policy: policy, until: isReadyCheap) { return true }
         while !isReadyFull() { sched_yield() }
         return true

@@ -7,7 +7,7 @@ enum PoolChecks {
     /// every worker claimed every parallel job exactly `repetitions` times (probe).
     /// With `waitsForParkedWorkers`, each job starts only once every worker is parked, and
     /// every worker must then pass `afterWake`: parked workers are woken by the next job.
-    static func runJobs<Scheduler: JobScheduler, Reducer: ResultReducer>(
+    static func runJobs<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ schedulerType: Scheduler.Type, _ reducerType: Reducer.Type, threadCount: Int, policy: SpinPolicy,
         targets: [UInt64], repetitions: Int, waitsForParkedWorkers: Bool = false
     ) -> Verdict {
@@ -79,7 +79,7 @@ enum PoolChecks {
     /// A job whose contributions sum to UInt64.max + `excess`. At or below the bound, the
     /// job returns the sum; above it, it throws `threadFailed` with an underlying
     /// `ReductionOverflow` (never a wrapped value), and the next job throws `.stopped`.
-    static func checkOverflowBoundary<Scheduler: JobScheduler, Reducer: ResultReducer>(
+    static func checkOverflowBoundary<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ schedulerType: Scheduler.Type, _ reducerType: Reducer.Type, threadCount: Int, excess: Int
     ) -> Verdict {
         let parts = contributions(threadCount: threadCount, excess: excess)

@@ -83,7 +83,7 @@ enum ReducerHarness {
     ///
     /// `readsWitnesses: false` keeps broken reducers that hand out early totals from
     /// racing on the witnesses, so that they fail by value, not by a TSan report.
-    static func run<Reducer: ResultReducer>(
+    static func run<Reducer: InspectableReducer>(
         _ reducerType: Reducer.Type, rounds: [[UInt64]], readsWitnesses: Bool = true, seconds: Double = 20
     ) -> Verdict {
         let threadCount = rounds.first?.count ?? 1
@@ -152,7 +152,7 @@ enum ReducerHarness {
         return verdict
     }
 
-    private static func grade<Reducer: ResultReducer>(
+    private static func grade<Reducer: InspectableReducer>(
         round contributions: [UInt64], reducer: Reducer, log: ProbeLog,
         outcomes: Outcomes, witnessSums: PlainWords?
     ) -> Verdict {

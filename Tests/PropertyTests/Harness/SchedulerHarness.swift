@@ -1,3 +1,4 @@
+import CPoolSupport
 import Pool
 
 /// Drives a scheduler alone, with threads of our own: no pool, no reducer.
@@ -16,7 +17,7 @@ enum SchedulerHarness {
     }
 
     /// What the workers share with the coordinating thread.
-    private final class Crew<Scheduler: JobScheduler>: Sendable {
+    private final class Crew<Scheduler: InspectableScheduler>: Sendable {
         let scheduler: Scheduler
         let probe: RecordingProbe
         let threadCount: Int
@@ -33,10 +34,13 @@ enum SchedulerHarness {
         let exits: AtomicCounters
         /// [worker] times it entered waitForTask.
         let entries: AtomicCounters
+        /// [worker] its kernel thread id (stored once, before its first wait).
+        let threadIDs: AtomicCounters
 
-        init(threadCount: Int, policy: SpinPolicy, targets: [UInt64], claims: ClaimLedger?) {
+        init(threadCount: Int, policy: SpinPolicy, targets: [UInt64], claims: ClaimLedger?,
+             action: RecordingProbe.Action? = nil) {
             scheduler = Scheduler(threadCount: threadCount, spinPolicy: policy)
-            probe = RecordingProbe(log: ProbeLog(threadCount: threadCount, claims: claims))
+            probe = RecordingProbe(log: ProbeLog(threadCount: threadCount, claims: claims), action: action)
             self.threadCount = threadCount
             self.targets = targets
             jobOfTarget = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1, $0) })
@@ -44,10 +48,13 @@ enum SchedulerHarness {
             processed = AtomicCounters(count: threadCount * max(targets.count, 1))
             exits = AtomicCounters(count: threadCount)
             entries = AtomicCounters(count: threadCount)
+            threadIDs = AtomicCounters(count: threadCount)
         }
 
         /// A worker's loop: claim, count, wait for every claim, report; until stopped.
         func workerLoop(thread: Int) {
+            // release: pairs with the acquiring load in `allParkedInKernel`.
+            threadIDs.addReleasing(thread, Int(cpool_gettid()))
             while true {
                 entries.increment(thread)
                 do throws(ProtocolInterruption) {
@@ -70,6 +77,15 @@ enum SchedulerHarness {
                     exits.store(thread, WorkerExit.failed.rawValue)
                     return
                 }
+            }
+        }
+
+        /// Whether every worker is blocked in the kernel's futex wait (not just counted as a
+        /// sleeper: see `KernelParking`).
+        func allParkedInKernel() -> Bool {
+            (1..<threadCount).allSatisfy { thread in
+                let tid = threadIDs.loadAcquiring(thread)
+                return tid != 0 && KernelParking.isBlockedInFutex(tid: Int32(tid))
             }
         }
 
@@ -109,7 +125,7 @@ enum SchedulerHarness {
     /// pool runs them on the caller) and grades: each job's result is its target (the
     /// sequential count); every worker claims every job exactly once (probe at
     /// `taskClaimed`); stop then reaches every worker.
-    static func runJobs<Scheduler: JobScheduler>(
+    static func runJobs<Scheduler: InspectableScheduler>(
         _ schedulerType: Scheduler.Type, threadCount: Int, policy: SpinPolicy, targets: [UInt64], seconds: Double = 20
     ) -> Verdict {
         let jobs = targets.filter { $0 >= Scheduler.minimumJobSize }
@@ -140,9 +156,58 @@ enum SchedulerHarness {
         return verdict
     }
 
+    /// The exactly-once detector with its interleaving forced, not hoped for. Every worker
+    /// parks; one job starts; worker 2 is held right after its wake (`afterWake`, before its
+    /// claim) until some worker has claimed the job twice, or `holdSeconds` passed without
+    /// that. A correct scheduler keeps every other worker in `waitForStarted` until worker 2
+    /// has claimed, so no second claim can happen, and worker 2, released, completes the job.
+    /// A scheduler without that wait lets a fast worker claim worker 2's task: the ledger
+    /// records the second claim, and worker 2 stays held until stop (a claim of a task nobody
+    /// published would underflow the task word).
+    static func checkClaimsWithHeldWorker<Scheduler: InspectableScheduler>(
+        _ schedulerType: Scheduler.Type, threadCount: Int, holdSeconds: Double
+    ) -> Verdict {
+        precondition(threadCount >= 3, "checkClaimsWithHeldWorker needs a worker to hold and one to race past it")
+        let target = UInt64(threadCount * 1000)
+        let ledger = ClaimLedger(threadCount: threadCount, targets: [target])
+        // [0]: 1 once the harness raises stop.
+        let stopping = AtomicCounters(count: 1)
+        let holdEnds = Deadline(seconds: holdSeconds)
+        let heldWorker = 2
+        let crew = Crew<Scheduler>(threadCount: threadCount, policy: .parkImmediately, targets: [target], claims: ledger,
+                                   action: { point, thread, _ in
+            guard point == .afterWake, thread == heldWorker else { return }
+            _ = Deadline(seconds: 30).wait {
+                ledger.hasRepeatedClaim ? stopping.loadAcquiring(0) != 0 : holdEnds.hasPassed
+            }
+        })
+        let workers = crew.spawnWorkers()
+        var verdict = Verdict()
+        let parked = Deadline(seconds: 10).wait { crew.allParkedInKernel() }
+        verdict.check(parked, .setup, "not every worker blocked in the kernel; \(crew.scheduler.diagnostics)")
+        do throws(ProtocolInterruption) {
+            try crew.scheduler.start(target: target, probe: crew.probe)
+            _ = CountingWork.count(to: Share.of(thread: 0, threadCount: threadCount, target: target).count)
+            // With a second claim the held worker never processes the job: stop waiting then.
+            let deadline = Deadline(seconds: holdSeconds + 5)
+            _ = deadline.wait { ledger.hasRepeatedClaim || crew.waitForJob(0, by: Deadline(seconds: 0)).isEmpty }
+            let behind = crew.waitForJob(0, by: Deadline(seconds: 0))
+            if !ledger.hasRepeatedClaim {
+                verdict.check(behind.isEmpty, .timeout, "workers \(behind) did not finish the job; \(crew.scheduler.diagnostics)")
+            }
+        } catch {
+            verdict.report(.wrongError, "start threw \(error)")
+        }
+        // release: pairs with the held worker's acquiring load: it may go, into the stop.
+        stopping.addReleasing(0, 1)
+        crew.stopAndJoin(workers, seconds: 5, verdict: &verdict)
+        verdict.absorb(ledger.verdict(expected: [1]), context: "claims")
+        return verdict
+    }
+
     /// Puts `waiters` workers in `waitForTask` (parked, with `.parkImmediately`), raises
     /// stop, and grades that every one returns `.stopped` within `seconds`.
-    static func checkStopReachesWaiters<Scheduler: JobScheduler>(
+    static func checkStopReachesWaiters<Scheduler: InspectableScheduler>(
         _ schedulerType: Scheduler.Type, waiters: Int, policy: SpinPolicy, seconds: Double = 3
     ) -> Verdict {
         let crew = Crew<Scheduler>(threadCount: waiters + 1, policy: policy, targets: [], claims: nil)
@@ -151,8 +216,8 @@ enum SchedulerHarness {
         let entered = Deadline(seconds: 10).wait { (1...waiters).allSatisfy { crew.entries[$0] > 0 } }
         verdict.check(entered, .setup, "not every worker entered waitForTask")
         if policy == .parkImmediately {
-            let parked = Deadline(seconds: 10).wait { crew.scheduler.diagnostics.sleepers == UInt32(waiters) }
-            verdict.check(parked, .setup, "only \(crew.scheduler.diagnostics.sleepers) of \(waiters) workers parked")
+            let parked = Deadline(seconds: 10).wait { crew.allParkedInKernel() }
+            verdict.check(parked, .setup, "not every worker blocked in the kernel; \(crew.scheduler.diagnostics)")
         }
         crew.stopAndJoin(workers, seconds: seconds, verdict: &verdict)
         let stopped = (1...waiters).filter { crew.exits[$0] == WorkerExit.stopped.rawValue }
@@ -163,7 +228,7 @@ enum SchedulerHarness {
     /// With `.parkImmediately`, waits until all `workers` are parked, starts a job, and
     /// grades that every one wakes and claims it within `seconds`; `jobs` times. The probe
     /// confirms the park path ran: `beforePark` and `afterWake` on every worker, every job.
-    static func checkParkedWorkersWake<Scheduler: JobScheduler>(
+    static func checkParkedWorkersWake<Scheduler: InspectableScheduler>(
         _ schedulerType: Scheduler.Type, workers workerCount: Int, jobs: Int, seconds: Double = 3
     ) -> Verdict {
         let threadCount = workerCount + 1
@@ -173,9 +238,9 @@ enum SchedulerHarness {
         let workers = crew.spawnWorkers()
         var verdict = Verdict()
         for job in 0..<jobs {
-            let parked = Deadline(seconds: 10).wait { crew.scheduler.diagnostics.sleepers == UInt32(workerCount) }
+            let parked = Deadline(seconds: 10).wait { crew.allParkedInKernel() }
             if !parked {
-                verdict.report(.setup, "job \(job): only \(crew.scheduler.diagnostics.sleepers) of \(workerCount) workers parked")
+                verdict.report(.setup, "job \(job): not every worker blocked in the kernel; \(crew.scheduler.diagnostics)")
                 break
             }
             let wakesBefore = (1..<threadCount).map { log.reaches(.afterWake, thread: $0) }

@@ -6,7 +6,7 @@ enum SchedulerKind: String, CaseIterable, Codable, Sendable, CustomTestStringCon
     case futex
     case basic
 
-    var type: any JobScheduler.Type {
+    var type: any InspectableScheduler.Type {
         switch self {
         case .futex: FutexScheduler.self
         case .basic: BasicScheduler.self

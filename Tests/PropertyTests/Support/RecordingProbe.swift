@@ -116,6 +116,11 @@ final class ClaimLedger: Sendable {
         table.increment(thread * targets.count + job)
     }
 
+    /// Whether some thread has claimed some job more than once so far.
+    var hasRepeatedClaim: Bool {
+        (0..<(threadCount * targets.count)).contains { table[$0] > 1 }
+    }
+
     /// Checks that every worker claimed job j exactly `expected[j]` times, and that the
     /// caller (thread 0) claimed nothing.
     func verdict(expected: [Int]) -> Verdict {

@@ -1,0 +1,145 @@
+#if Exploration
+import Synchronization
+
+/// What an exploration build's pool asks of the controller that schedules its threads.
+///
+/// Compiled only with `--traits Exploration` (see docs/EXPLORATION.md): a production build has
+/// neither this protocol nor a single call to it. The pool calls these hooks from its own
+/// code paths, at each scheduling point:
+///
+/// - before and after every atomic operation on a pool word (`PaddedAtomic`);
+/// - instead of the futex syscalls (`ParkingWord`), so that a wait blocks inside the
+///   controller, with the kernel's compare-then-sleep atomicity, and a wake makes waiters
+///   runnable;
+/// - at every failed spin check (`BoundedSpinWait`, `UnboundedSpinWait`), so that a spinning
+///   thread yields to the controller instead of burning steps;
+/// - when a worker thread is created, starts, exits and is joined (`WorkerThreads`).
+///
+/// Contract: a hook called on a thread the controller does not control must return at once
+/// (`isControlled` false) and the pool then performs the real operation; on a controlled
+/// thread the hook may block the caller until the controller runs it again. Exactly one
+/// controlled thread runs between two hooks.
+public protocol ExplorationController: AnyObject, Sendable {
+    /// Whether the calling thread is one the controller schedules.
+    var isControlled: Bool { get }
+
+    /// A scheduling point: the calling thread is about to perform `operation` on `word`.
+    func willAccess(_ word: ExplorationWord, _ operation: AtomicOperationKind)
+
+    /// The operation just performed: what it read and wrote (widened to 64 bits).
+    func didAccess(_ access: AtomicAccessRecord)
+
+    /// `futex_wait(word, expected)`: block unless `currentValue()` differs from `expected`.
+    func futexWait(_ word: ExplorationWord, expected: UInt32, currentValue: () -> UInt32) -> FutexWaitOutcome
+
+    /// `futex_wake(word, count)`: make up to `count` waiters on `word` runnable; returns how many.
+    func futexWake(_ word: ExplorationWord, count: Int32) -> Int32
+
+    /// A spin check found the condition false. Returns whether to check again (the
+    /// controller runs the thread again once another thread wrote a word it read, or when it
+    /// demotes the spin); `false` tells a bounded wait to give up and park.
+    func spinCheckFailed(bounded: Bool) -> Bool
+
+    /// On the creating thread, before it creates pool worker `thread`.
+    func workerWillSpawn(thread: Int)
+    /// On the new worker itself, first thing: blocks until the controller runs it.
+    func workerDidStart(thread: Int)
+    /// On the worker itself, after its last pool operation.
+    func workerWillExit(thread: Int)
+    /// On the joining thread: blocks until worker `thread` has exited (modelled), so that the
+    /// real join that follows never blocks in the kernel.
+    func willJoin(worker thread: Int)
+}
+
+/// A pool word as exploration sees it: its address and its label.
+public struct ExplorationWord: Sendable, Hashable, CustomStringConvertible {
+    public var address: UInt
+
+    public init(address: UnsafeMutableRawPointer) {
+        self.address = UInt(bitPattern: address)
+    }
+
+    /// The label given at the word's creation ("task", "lock", ...). Read on demand: a
+    /// schedule touches few words, and records them by address.
+    public var label: String { ExplorationWordLabel.load(from: UnsafeMutableRawPointer(bitPattern: address)!) }
+
+    public var description: String { label }
+}
+
+/// One atomic operation, after the fact.
+public struct AtomicAccessRecord: Sendable, Hashable {
+    public var word: ExplorationWord
+    public var operation: AtomicOperationKind
+    /// `relaxed`, `acquiring`, `releasing`, `acquiringAndReleasing`, `sequentiallyConsistent`.
+    public var ordering: String
+    /// The value read (the old value, for a read-modify-write); nil for a store.
+    public var read: UInt64?
+    /// The value written; nil for a load and a failed compare-exchange.
+    public var written: UInt64?
+}
+
+/// How a modelled futex wait ended.
+public enum FutexWaitOutcome: Sendable, Hashable {
+    /// The word already differed from the expected value (the kernel's EAGAIN).
+    case valueDiffered
+    /// A wake, or a spurious wake-up the controller chose.
+    case woken
+}
+
+/// The process's controller, set by the explorer before it builds a pool and cleared after
+/// the pool is gone. Read by every hook.
+public enum Exploration {
+    /// Written only while no pool thread exists (the explorer's own thread, between
+    /// scenarios); pool threads created afterwards see it through `pthread_create`.
+    nonisolated(unsafe) public static var controller: (any ExplorationController)?
+
+    @inlinable
+    static var activeController: (any ExplorationController)? {
+        guard let controller, controller.isControlled else { return nil }
+        return controller
+    }
+
+    @usableFromInline
+    static func willAccess(_ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind) {
+        activeController?.willAccess(ExplorationWord(address: address), operation)
+    }
+
+    @usableFromInline
+    static func didAccess<Value: AtomicRepresentable>(
+        _ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: String,
+        read: Value?, written: Value?
+    ) {
+        guard let controller = activeController else { return }
+        controller.didAccess(AtomicAccessRecord(
+            word: ExplorationWord(address: address), operation: operation, ordering: ordering,
+            read: read.map(widened), written: written.map(widened)))
+    }
+
+    /// The value's bits, zero-extended to 64 (every pool word is 1 to 8 bytes).
+    static func widened<Value: AtomicRepresentable>(_ value: Value) -> UInt64 {
+        withUnsafeBytes(of: value) { bytes in
+            var bits: UInt64 = 0
+            for (index, byte) in bytes.prefix(8).enumerated() { bits |= UInt64(byte) << (8 * index) }
+            return bits
+        }
+    }
+}
+
+/// A word's label, kept in the unused second cache line of its `PaddedAtomic` allocation, so
+/// that a production build carries no label at all.
+public enum ExplorationWordLabel {
+    static let offset = 64
+
+    static func store(_ label: StaticString, in word: UnsafeMutableRawPointer) {
+        (word + offset).storeBytes(of: UInt(bitPattern: label.utf8Start), as: UInt.self)
+        (word + offset + MemoryLayout<UInt>.size).storeBytes(of: label.utf8CodeUnitCount, as: Int.self)
+    }
+
+    public static func load(from word: UnsafeMutableRawPointer) -> String {
+        let start = (word + offset).load(as: UInt.self)
+        let count = (word + offset + MemoryLayout<UInt>.size).load(as: Int.self)
+        guard let bytes = UnsafePointer<UInt8>(bitPattern: start), count > 0 else { return "word" }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+}
+#endif

@@ -1,0 +1,57 @@
+import Canaries
+import Pool
+import StressKit
+import Testing
+
+/// The canary registry is the one source of what each canary is: its name is the steps
+/// type's name and the name in dumps, its block type exists and carries the bug, every canary
+/// has someone to catch it, and `--list-canaries` prints all of it.
+@Suite("Canary registry")
+struct CanaryRegistryTests {
+    /// "lost-wakeup" -> "LostWakeup".
+    static func typeName(of canary: Canary) -> String {
+        canary.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    @Test("One name: command line, steps type and dumps agree", arguments: Canary.allCases)
+    func oneName(canary: Canary) throws {
+        #expect(String(describing: canary.stepsType) == Self.typeName(of: canary))
+        switch canary.block {
+        case .futexScheduler:
+            let scheduler = try #require(canary.schedulerType)
+            #expect(canary.reducerType == nil)
+            #expect(scheduler.name == canary.rawValue)
+            #expect(canary.brokenStep.hasPrefix("FutexSteps."))
+        case .spinLockReducer:
+            let reducer = try #require(canary.reducerType)
+            #expect(canary.schedulerType == nil)
+            #expect(reducer.name == canary.rawValue)
+            #expect(canary.brokenStep.hasPrefix("SpinLockSteps."))
+        }
+    }
+
+    @Test("Every canary has a detector; the stress driver hunts exactly those it must catch", arguments: Canary.allCases)
+    func detectors(canary: Canary) {
+        #expect(!canary.detectors.isEmpty)
+        #expect((canary.selfTestFlags != nil) == canary.detectors.contains(.stress))
+        if canary.isThreadSanitizerOnly { #expect(canary.selfTestFlags == nil) }
+        // The self-test's flags are flags the driver accepts.
+        if let flags = canary.selfTestFlags { #expect(throws: Never.self) { try StressOptions.parse(flags) } }
+    }
+
+    @Test("The real blocks keep their own names")
+    func realNames() {
+        #expect(FutexScheduler.name == "futex")
+        #expect(SpinLockReducer.name == "spinlock")
+        #expect(CorrectFutexSteps.variantName == nil && CorrectSpinLockSteps.variantName == nil)
+    }
+
+    @Test("--list-canaries prints the registry: a header and one row per canary")
+    func listing() throws {
+        let rows = Canary.table.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(rows.first?.first == "name")
+        #expect(rows.dropFirst().map { String($0[0]) } == Canary.allCases.map(\.rawValue))
+        #expect(rows.allSatisfy { $0.count == rows[0].count })
+        #expect(try StressOptions.parse(["--list-canaries"]).listCanaries)
+    }
+}
