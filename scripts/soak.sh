@@ -39,7 +39,12 @@ EOF
 }
 usage_error() { usage >&2; exit 64; }
 
-summarize() { find_swift && swift scripts/soak-summary.swift "$@"; }
+# The release build of stress, into .build-soak: the soak runs it, and its `stress summarize`
+# reads the results folders. Sets release_binary.
+build_release_stress() {
+    timeout 1500 swift build -c release --scratch-path .build-soak --product stress || return
+    release_binary="$(swift build -c release --scratch-path .build-soak --show-bin-path)/stress"
+}
 
 total_seconds=600
 seed_base=${SOAK_SEED_BASE:-}
@@ -73,7 +78,14 @@ if [ "$merge_mode" = 1 ]; then
     [ ${#merge_folders[@]} -gt 0 ] || { echo "soak.sh: --merge needs at least one results folder" >&2; usage_error; }
     results=${results:-results/soak-merged-$(date -u +%Y%m%dT%H%M%SZ)}
     mkdir -p "$results"
-    summarize --merge --out "$results" "${merge_folders[@]}"
+    find_swift
+    # The build log stays out of the summary (the nightly workflow shows this output).
+    if ! build_release_stress >"$results/build.log" 2>&1; then
+        tail -n 30 "$results/build.log" >&2
+        say "the release build of stress failed (log: $results/build.log): no summary" >&2
+        exit 1
+    fi
+    "$release_binary" summarize --merge --out "$results" "${merge_folders[@]}"
     exit $?
 fi
 
@@ -88,7 +100,7 @@ results=${results:-results/soak-$(date -u +%Y%m%dT%H%M%SZ)-$shard}
 mkdir -p "$results/reports"
 runs="$results/runs.tsv"
 
-# One line per run, read by scripts/soak-summary.swift:
+# One line per run, read by `stress summarize` (Sources/StressKit/SoakShard.swift):
 # phase, seed, planned seconds, exit code, TSan report (yes/no/-), detail (the JSON report,
 # or the canary's name), log; file names relative to the results folder, so that a
 # downloaded artifact still reads.
@@ -107,9 +119,8 @@ check_tsan_environment
     printf 'toolchain=%s\n' "$(swift --version 2>&1 | head -1)"
 } >"$results/meta.env"
 build_started=$SECONDS
-timeout 1500 swift build -c release --scratch-path .build-soak --product stress
+build_release_stress
 timeout 1500 swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --product stress
-release_binary="$(swift build -c release --scratch-path .build-soak --show-bin-path)/stress"
 tsan_binary="$(swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --show-bin-path)/stress"
 say "builds took $((SECONDS - build_started)) s (not counted in the ${total_seconds} s)"
 say "shard $shard, scheduler $scheduler, seeds from $seed_base, results in $results"
@@ -187,4 +198,4 @@ run_segments tsan "$tsan_seconds"
 
 say "self-test and stress took $((SECONDS - stress_started)) s for a budget of ${total_seconds} s (the self-test may overrun a short budget: up to 30 s per canary)"
 step "summary"
-summarize --out "$results" "$results"
+"$release_binary" summarize --out "$results" "$results"

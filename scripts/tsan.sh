@@ -96,11 +96,10 @@ classify_report() {
     say "$name: $classification"
 }
 
-# jobs and jobs/s from a stress JSON report, for the verdict (empty if absent).
+# jobs/s from a stress JSON report, for the verdict ("?" if it cannot be read: the reason
+# goes to stderr).
 stress_throughput() {
-    local json=$1
-    [ -s "$json" ] || return 0
-    grep -o '"jobsPerSecond"[[:space:]]*:[[:space:]]*[0-9.eE+-]*' "$json" | head -1 | sed 's/.*://; s/[[:space:]]//g'
+    report_field "$stress_binary" "$1" jobsPerSecond || echo "?"
 }
 
 step "toolchain and environment"

@@ -65,10 +65,10 @@ public final class RunContext: @unchecked Sendable {
             text += "\n  replay: \(replayCommand(episode: episode))\n"
         }
         ConsoleOutput.error(text)
-        let report = StressReport(context: self, verdict: verdict, message: message, episode: episode,
-                                  jobIndex: jobIndex, elapsedSeconds: elapsed)
+        let report = StressSummary(context: self, verdict: verdict, message: message, episode: episode,
+                                   jobIndex: jobIndex, elapsedSeconds: elapsed)
         ConsoleOutput.out(report.text)
-        report.writeJSONIfRequested()
+        report.writeJSONIfRequested(options: options)
         _exit(verdict.exitCode)
     }
 }

@@ -81,6 +81,8 @@ public struct SelfTest {
         let verdict = readVerdict(jsonPath)
         let tail = logTail(logPath)
         unlink(jsonPath)
+        // A child killed while writing its report leaves the atomic writer's temporary file.
+        unlink(FileAccess.temporaryPath(for: jsonPath, pid: child))
         unlink(logPath)
         if killed {
             return Row(canary: canary, detected: false, how: "hung", seconds: seconds, note: "killed after \(Int(options.seconds + 15)) s; the child's watchdog did not end it. Log: \(tail)")
@@ -114,12 +116,10 @@ public struct SelfTest {
         return pid
     }
 
-    /// The child's verdict ("lost wake-up", "invariant", ...) from its JSON report.
+    /// The child's verdict ("lost wake-up", "invariant", ...) from its JSON report; nil if
+    /// it wrote none (killed) or one that cannot be read.
     func readVerdict(_ path: String) -> String? {
-        let text = readFile(path)
-        guard let range = text.firstRange(of: "\"verdict\": \"") else { return nil }
-        let rest = text[range.upperBound...]
-        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+        (try? StressSummary.read(path))?.verdict
     }
 
     func logTail(_ path: String) -> String {

@@ -12,6 +12,9 @@ public enum StressDriver {
 
     /// Runs `stress` with `arguments` (without the program name); returns the exit code.
     public static func main(arguments: [String]) -> Int32 {
+        if let name = arguments.first, let subcommand = StressSubcommand(rawValue: name) {
+            return subcommand.run(Array(arguments.dropFirst()))
+        }
         let options: StressOptions
         do {
             options = try StressOptions.parse(arguments)
@@ -20,7 +23,7 @@ public enum StressDriver {
             return StressExitCode.usage
         }
         if options.help {
-            ConsoleOutput.out(StressOptions.usage + "\n")
+            ConsoleOutput.out(StressOptions.usage + "\n\n" + StressSubcommand.overview + "\n")
             return StressExitCode.passed
         }
         if options.listCanaries {
@@ -28,12 +31,14 @@ public enum StressDriver {
             return StressExitCode.passed
         }
         if let path = options.jsonPath {
-            // Fail now, not after a long run whose report would be lost.
-            guard let file = fopen(path, "w") else {
-                ConsoleOutput.error("stress: --json \(path) cannot be written (errno \(errno))\n\(StressOptions.usage)\n")
+            // Fail now, not after a long run whose report would be lost. Nothing is written
+            // to `path` itself before the report is complete (FileAccess.writeAtomically).
+            do {
+                try FileAccess.prepareForWriting(path)
+            } catch {
+                ConsoleOutput.error("stress: --json: \(error)\n\(StressOptions.usage)\n")
                 return StressExitCode.usage
             }
-            fclose(file)
         }
         if options.selfTest { return SelfTest(options: options).run() }
         var system = SystemRandomNumberGenerator()
@@ -78,10 +83,10 @@ public enum StressDriver {
             context.terminate(.invariant, "\(threadsAfter - threadsBefore) thread(s) still alive after every pool was shut down (/proc/self/task: \(threadsBefore) before, \(threadsAfter) after)", episode: -1, jobIndex: -1)
         }
         watchdog.stop()
-        let report = StressReport(context: context, verdict: .passed, message: "no violation", episode: -1,
-                                  jobIndex: -1, elapsedSeconds: elapsed)
+        let report = StressSummary(context: context, verdict: .passed, message: "no violation", episode: -1,
+                                   jobIndex: -1, elapsedSeconds: elapsed)
         ConsoleOutput.out(report.text)
-        report.writeJSONIfRequested()
+        report.writeJSONIfRequested(options: options)
         return StressExitCode.passed
     }
 }

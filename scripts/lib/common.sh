@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034  # (variables here are read by the scripts that source it)
 # Shared by scripts/tsan.sh and scripts/soak.sh: toolchain lookup, the ThreadSanitizer
-# environment check, TSan options, running a command under TSan and reading its verdict.
+# environment check, TSan options, running a command under TSan and reading its verdict,
+# reading a field of a stress report.
 # Source it from the repository root, with `set -euo pipefail` already on.
 
 # Where TSan builds go (never the plain .build: a sanitized build invalidates it).
@@ -144,6 +145,16 @@ run_under_tsan() {
     TSAN_OPTIONS="$options" timeout --kill-after=30 "$limit" \
         ${TSAN_LAUNCHER[@]+"${TSAN_LAUNCHER[@]}"} "$@" >"$log_file" 2>&1 || status=$?
     return "$status"
+}
+
+# report_field STRESS_BINARY REPORT FIELD: one field of a stress --json report, read by the
+# stress binary itself (`stress report-field`: the report's own type, any version), never by
+# searching the JSON text. Fails with the reason on stderr if the report is missing,
+# unreadable or has no such field. A TSan build is started as every TSan process is
+# (TSAN_LAUNCHER: ASLR off where the kernel needs it).
+report_field() {
+    local binary=$1 report=$2 field=$3
+    ${TSAN_LAUNCHER[@]+"${TSAN_LAUNCHER[@]}"} "$binary" report-field "$report" "$field"
 }
 
 # Stall deadline for stress under TSan: TSan slows protocol code 5-50x (NOTES §5), and a
