@@ -1,6 +1,7 @@
 import CPoolSupport
 import Glibc
 import Pool
+import PoolSupport
 import Synchronization
 
 /// Everything the probe of one pool knows: each thread's last point, the per-job checks,
@@ -51,7 +52,7 @@ public final class ProbeRecord: @unchecked Sendable {
         traces = .allocate(capacity: threadCount * Self.traceStride)
         for index in 0..<(threadCount * Self.traceStride) { (traces + index).initialize(to: Atomic(0)) }
         noiseStates = .allocate(capacity: threadCount * 8)
-        var seeds = SeededGenerator(seed: seed, stream: UInt64(episode) &+ 0x5EED)
+        var seeds = SplitMix64(seed: seed, stream: UInt64(episode) &+ 0x5EED)
         for index in 0..<(threadCount * 8) { (noiseStates + index).initialize(to: seeds.next()) }
         noise = NoiseProfile(level: noiseLevel)
         receivers = .allocate(capacity: 4)

@@ -1,5 +1,6 @@
 import Glibc
 import Pool
+import PoolSupport
 import Synchronization
 
 /// The `stress` command: parses the command line, then runs the plan on several caller
@@ -51,7 +52,7 @@ public enum StressDriver {
         let threadsBefore = ThreadCensus.count()
         let nextEpisode = Atomic<Int>(options.fromEpisode)
         let callers = context.slots.map { slot in
-            NativeThread {
+            NamedThread.startOrDie(name: "stress-caller-\(slot.index)") {
                 let runner = EpisodeRunner(context: context, slot: slot)
                 while !context.timeIsUp {
                     // relaxed: a ticket counter; the episode itself is a pure function.
