@@ -25,9 +25,13 @@ let package = Package(
         .target(name: "StressKit", dependencies: ["Pool", "Canaries", "CPoolSupport", "PoolSupport"]),
         .executableTarget(name: "Stress", dependencies: ["StressKit"]),
         .executableTarget(name: "Bench", dependencies: ["Pool", "CPoolSupport", "PoolSupport"]),
-        .testTarget(name: "PropertyTests", dependencies: ["Pool", "CPoolSupport"]),
-        .testTarget(name: "PanicTests", dependencies: ["Pool", "CPoolSupport"]),
-        .testTarget(name: "StressTests", dependencies: ["StressKit", "Canaries", "Pool"]),
+        // What the test suites share: arguments, bounded waits, hang guards, detectors' verdicts,
+        // recording probes, test threads. A regular target (it links Testing for exit-test
+        // helpers and test descriptions), so that each suite depends on it instead of a copy.
+        .target(name: "TestSupport", dependencies: ["Pool", "CPoolSupport", "PoolSupport"], path: "Tests/TestSupport"),
+        .testTarget(name: "PropertyTests", dependencies: ["Pool", "CPoolSupport", "PoolSupport", "TestSupport"]),
+        .testTarget(name: "PanicTests", dependencies: ["Pool", "CPoolSupport", "PoolSupport", "TestSupport"]),
+        .testTarget(name: "StressTests", dependencies: ["StressKit", "Canaries", "Pool", "PoolSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Glibc
 import Pool
+import TestSupport
 import Testing
 
 /// Each detector of this target, run on a deliberately broken building block: it must

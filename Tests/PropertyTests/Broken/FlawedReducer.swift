@@ -1,5 +1,6 @@
 import Pool
 import Synchronization
+import TestSupport
 
 /// The defects `FlawedReducer` can carry, one at a time.
 enum ReducerFlaw: String, Sendable {

@@ -1,4 +1,5 @@
 import Pool
+import TestSupport
 
 /// A scheduler that delegates to a `FutexScheduler`, so that each flawed variant below
 /// overrides only the step it breaks.

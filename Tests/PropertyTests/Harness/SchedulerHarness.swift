@@ -1,4 +1,6 @@
 import Pool
+import PoolSupport
+import TestSupport
 
 /// Drives a scheduler alone, with threads of our own: no pool, no reducer.
 ///
@@ -73,9 +75,9 @@ enum SchedulerHarness {
             }
         }
 
-        func spawnWorkers() -> [TestThread] {
+        func spawnWorkers() -> [NamedThread] {
             (1..<threadCount).map { thread in
-                TestThread(name: "sched-worker-\(thread)") { self.workerLoop(thread: thread) }
+                NamedThread.startOrDie(name: "sched-worker-\(thread)") { self.workerLoop(thread: thread) }
             }
         }
 
@@ -89,7 +91,7 @@ enum SchedulerHarness {
 
         /// Raises stop and grades its reach: every worker returns `.stopped` within the
         /// deadline. Stragglers are reported, then rescued with a spurious wake.
-        func stopAndJoin(_ workers: [TestThread], seconds: Double, verdict: inout Verdict) {
+        func stopAndJoin(_ workers: [NamedThread], seconds: Double, verdict: inout CheckVerdict) {
             scheduler.stop()
             let stuck = workers.joinAll(by: Deadline(seconds: seconds))
             verdict.check(stuck.isEmpty, .stopNotReached,
@@ -98,7 +100,7 @@ enum SchedulerHarness {
                 scheduler.wakeSpuriously()
                 let lost = workers.joinAll(by: Deadline(seconds: 5))
                 verdict.check(lost.isEmpty, .timeout, "workers \(lost.map { $0 + 1 }) did not end even after a wake")
-                lost.forEach { workers[$0].abandon() }
+                lost.forEach { workers[$0].detach() }
             }
             let wrongExits = (1..<threadCount).filter { exits[$0] == WorkerExit.failed.rawValue }
             verdict.check(wrongExits.isEmpty, .wrongError, "workers \(wrongExits) left with an error other than .stopped")
@@ -111,13 +113,13 @@ enum SchedulerHarness {
     /// `taskClaimed`); stop then reaches every worker.
     static func runJobs<Scheduler: JobScheduler>(
         _ schedulerType: Scheduler.Type, threadCount: Int, policy: SpinPolicy, targets: [UInt64], seconds: Double = 20
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let jobs = targets.filter { $0 >= Scheduler.minimumJobSize }
         let ledger = ClaimLedger(threadCount: threadCount, targets: jobs)
         let crew = Crew<Scheduler>(threadCount: threadCount, policy: policy, targets: jobs, claims: ledger)
         let workers = crew.spawnWorkers()
         let deadline = Deadline(seconds: seconds)
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         for (job, target) in jobs.enumerated() {
             do throws(ProtocolInterruption) {
                 try crew.scheduler.start(target: target, probe: crew.probe)
@@ -144,10 +146,10 @@ enum SchedulerHarness {
     /// stop, and grades that every one returns `.stopped` within `seconds`.
     static func checkStopReachesWaiters<Scheduler: JobScheduler>(
         _ schedulerType: Scheduler.Type, waiters: Int, policy: SpinPolicy, seconds: Double = 3
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let crew = Crew<Scheduler>(threadCount: waiters + 1, policy: policy, targets: [], claims: nil)
         let workers = crew.spawnWorkers()
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         let entered = Deadline(seconds: 10).wait { (1...waiters).allSatisfy { crew.entries[$0] > 0 } }
         verdict.check(entered, .setup, "not every worker entered waitForTask")
         if policy == .parkImmediately {
@@ -165,13 +167,13 @@ enum SchedulerHarness {
     /// confirms the park path ran: `beforePark` and `afterWake` on every worker, every job.
     static func checkParkedWorkersWake<Scheduler: JobScheduler>(
         _ schedulerType: Scheduler.Type, workers workerCount: Int, jobs: Int, seconds: Double = 3
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let threadCount = workerCount + 1
         let targets = (0..<jobs).map { UInt64(threadCount * ($0 + 1)) }
         let crew = Crew<Scheduler>(threadCount: threadCount, policy: .parkImmediately, targets: targets, claims: nil)
         let log = crew.probe.log
         let workers = crew.spawnWorkers()
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         for job in 0..<jobs {
             let parked = Deadline(seconds: 10).wait { crew.scheduler.diagnostics.sleepers == UInt32(workerCount) }
             if !parked {
