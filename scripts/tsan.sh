@@ -123,7 +123,7 @@ stress_binary="$(swift build -c release --sanitize=thread --scratch-path "$TSAN_
 if [ "$build_ok" = 1 ]; then
     step "swift test --sanitize=thread"
     # Swift Testing prints "passed" even when TSan reported: only the exit code and the
-    # report files tell (NOTES §5).
+    # report files tell (docs/PLATFORM.md, "Exit codes and halt_on_error").
     test_command=(swift test --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --skip-build)
     test_status=0
     run_under_tsan "$results/reports/tests" "$test_timeout" "$results/tests.log" "${test_command[@]}" || test_status=$?

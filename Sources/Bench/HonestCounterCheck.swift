@@ -8,11 +8,11 @@ import Pool
 /// N = 2^14 ... 2^24 and requires a log-log slope within 0.85 ... 1.15, per-iteration times
 /// within a factor 2 of each other, and at least 0.05 ns per iteration (20 G/s, far above
 /// one increment per cycle). The bounds leave room for this noisy 2-vCPU guest, and a
-/// failing verdict is retried twice (noise passes, a folded loop never does); a folded
+/// failing judgement is retried twice (noise passes, a folded loop never does); a folded
 /// kernel has a slope near 0. It first runs itself on a deliberately folded kernel and
 /// requires that one to FAIL, so the check is shown to fire every time it runs.
 enum HonestCounterCheck {
-    struct Verdict {
+    struct Judgement {
         var passed: Bool
         var slope: Double
         var nanosecondsPerIteration: [Double]
@@ -22,7 +22,7 @@ enum HonestCounterCheck {
     static let exponents = [14, 16, 18, 20, 22, 24]
 
     /// Runs the self-test, then the real check. Throws if either goes the wrong way.
-    static func run() throws(BenchFailure) -> Verdict {
+    static func run() throws(BenchFailure) -> Judgement {
         let folded = judge(kernel: foldedKernel)
         if folded.passed {
             throw .dishonestCounter("the check itself is broken: it accepted a folded kernel (\(folded.detail))")
@@ -40,7 +40,7 @@ enum HonestCounterCheck {
     @inline(never)
     static func foldedKernel(_ target: UInt64) -> UInt64 { target }
 
-    static func judge(kernel: (UInt64) -> UInt64) -> Verdict {
+    static func judge(kernel: (UInt64) -> UInt64) -> Judgement {
         var perIteration: [Double] = []
         for exponent in exponents {
             let target = UInt64(1) << UInt64(exponent)
@@ -81,6 +81,6 @@ enum HonestCounterCheck {
         if fastest < 0.05 { problems.append("\(format(fastest, digits: 4)) ns per iteration is faster than counting can be") }
         let figures = zip(exponents, perIteration).map { "2^\($0): \(format($1, digits: 3))" }.joined(separator: ", ")
         let detail = (problems.isEmpty ? "linear" : problems.joined(separator: "; ")) + " [ns/iteration \(figures)]"
-        return Verdict(passed: problems.isEmpty, slope: slope, nanosecondsPerIteration: perIteration, detail: detail)
+        return Judgement(passed: problems.isEmpty, slope: slope, nanosecondsPerIteration: perIteration, detail: detail)
     }
 }

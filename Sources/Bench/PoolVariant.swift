@@ -87,7 +87,7 @@ final class PoolVariant<Scheduler: InspectableScheduler, Probe: PoolProbe>: JobV
     func measure(target: UInt64, warmupJobs: Int, jobs: Int, gapNanoseconds: UInt64) -> UInt64 {
         let measure = specializedMeasure!
         guard let cpu = callerCPU else { return measure(target, warmupJobs, jobs, gapNanoseconds) }
-        return HelperThread.runPinned(to: cpu) { measure(target, warmupJobs, jobs, gapNanoseconds) }
+        return PinnedCaller.run(on: cpu) { measure(target, warmupJobs, jobs, gapNanoseconds) }
     }
 
     /// Whether every worker is parked in the kernel (the spin bound has passed).

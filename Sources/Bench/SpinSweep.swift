@@ -48,7 +48,7 @@ struct SpinSweep {
         return unique
     }
 
-    /// The default before this sweep chose the current one (the seed's shape, larger).
+    /// The default before this sweep chose the current one (the book's shape, larger).
     static let previousDefault = SpinPolicy(busyChecks: 1024, backoffCap: 8, yieldPhase: .microseconds(100))
 
     static func label(_ policy: SpinPolicy) -> String {

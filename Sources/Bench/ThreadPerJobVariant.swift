@@ -1,4 +1,5 @@
 import Pool
+import PoolSupport
 
 /// What a Swift user without a pool might write: one new thread per extra share, joined at
 /// the end of every job. The caller computes share 0.
@@ -17,17 +18,18 @@ final class ThreadPerJobVariant: JobVariant {
         let results = UnsafeMutablePointer<UInt64>.allocate(capacity: threadCount)
         defer { results.deallocate() }
         let slots = SendablePointer(results)
-        var threads: [HelperThread] = []
+        var threads: [NamedThread] = []
         threads.reserveCapacity(threadCount - 1)
         for thread in 1..<threadCount {
-            threads.append(HelperThread {
+            // Unnamed: what is measured is a plain thread start, as a Swift user writes it.
+            threads.append(NamedThread.startOrDie(name: "bench-share-\(thread)", named: false) {
                 let share = Share.of(thread: thread, threadCount: threadCount, target: target)
                 slots.pointer[thread] = CountingWork.count(to: share.count)
             })
         }
         var total = CountingWork.count(to: Share.of(thread: 0, threadCount: threadCount, target: target).count)
         for thread in threads { thread.join() }
-        // pthread_join orders every helper's slot write before these reads.
+        // The joins order every helper's slot write before these reads.
         for thread in 1..<threadCount { total &+= results[thread] }
         return total
     }

@@ -2,7 +2,8 @@ import Glibc
 import Pool
 
 // Entry point only: the work lives in other files, because top-level code here is
-// @MainActor and closures written here would trap on other threads (NOTES §5).
+// @MainActor and closures written here would trap on other threads (docs/PLATFORM.md,
+// "main.swift is @MainActor").
 let options: BenchOptions
 do {
     guard let parsed = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst())) else {

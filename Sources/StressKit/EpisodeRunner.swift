@@ -183,7 +183,7 @@ public struct EpisodeRunner {
     /// `PoolError.threadFailed` naming the faulty thread, with the injected error itself.
     func isExpectedFailure(_ error: PoolError, fault: PlannedFault, job: UInt64) -> Bool {
         guard case .threadFailed(let thread, let underlying) = error, thread == fault.thread else { return false }
-        let tag = job & 0xFF_FFFF
+        let tag = ArmedFault.jobTag(of: job)
         switch fault.kind {
         case .shareThrow:
             return (underlying as? ShareFault) == ShareFault(thread: fault.thread, tag: tag)

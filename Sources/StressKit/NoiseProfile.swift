@@ -1,5 +1,6 @@
 import CPoolSupport
 import Glibc
+import PoolSupport
 
 /// Random delays at probe points: how the driver shakes thread timing.
 ///
@@ -29,7 +30,7 @@ public struct NoiseProfile: Sendable {
     /// One probe pass: maybe delay. `state` is the calling thread's own generator word.
     @inline(__always)
     func delay(state: UnsafeMutablePointer<UInt64>) {
-        var generator = SeededGenerator(seed: state.pointee)
+        var generator = SplitMix64(seed: state.pointee)
         let draw = generator.next()
         state.pointee = generator.state
         let roll = draw & 0xFFFF

@@ -1,5 +1,6 @@
 import Glibc
 import Pool
+import PoolSupport
 
 /// One stress run: its options, seed and plan, the shared counters, the caller threads'
 /// slots, and the single exit door for violations and stalls.
@@ -19,7 +20,7 @@ public final class RunContext: @unchecked Sendable {
     public let slots: [RunnerSlot]
     public let startedAt: UInt64
     public let deadline: UInt64
-    private let terminateMutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let terminateMutex = CheckedMutex()
 
     public init(options: StressOptions, seed: UInt64, callerThreads: Int) {
         self.options = options
@@ -29,9 +30,6 @@ public final class RunContext: @unchecked Sendable {
         slots = (0..<callerThreads).map(RunnerSlot.init(index:))
         startedAt = MonotonicClock.nanoseconds()
         deadline = startedAt &+ UInt64(options.seconds * 1e9)
-        terminateMutex = .allocate(capacity: 1)
-        terminateMutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(terminateMutex, nil)
     }
 
     public var timeIsUp: Bool { MonotonicClock.nanoseconds() >= deadline }
@@ -51,7 +49,11 @@ public final class RunContext: @unchecked Sendable {
 
     /// Reports a violation or a stall and ends the process. Never returns.
     public func terminate(_ verdict: Verdict, _ message: String, episode: Int, jobIndex: Int) -> Never {
-        pthread_mutex_lock(terminateMutex)
+        // Held until the process ends: later callers block in `withLock`.
+        terminateMutex.withLock { reportAndExit(verdict, message, episode: episode, jobIndex: jobIndex) }
+    }
+
+    private func reportAndExit(_ verdict: Verdict, _ message: String, episode: Int, jobIndex: Int) -> Never {
         let elapsed = elapsedSeconds
         let title = verdict.exitCode == StressExitCode.stall ? "STALL" : "VIOLATION"
         var text = "\n\(title) (\(verdict.rawValue)) after \(String(format3(elapsed))) s: \(message)\n"

@@ -1,5 +1,5 @@
-import Glibc
 import Pool
+import PoolSupport
 import Synchronization
 
 /// What the watchdog can see of one pool, attached by its caller thread while it lives.
@@ -17,7 +17,7 @@ public struct PoolView: @unchecked Sendable {
 /// One caller thread's state, as the watchdog sees it.
 ///
 /// The phase words are atomics written by the caller thread and read by the watchdog; the
-/// attached `PoolView` is guarded by a pthread mutex (cold: once per pool).
+/// attached `PoolView` is guarded by a `CheckedMutex` (cold: once per pool).
 public final class RunnerSlot: @unchecked Sendable {
     public enum Phase: Int, Sendable, CustomStringConvertible {
         case idle = 0, creatingPool, runningJob, refusingJob, shuttingDown
@@ -39,19 +39,11 @@ public final class RunnerSlot: @unchecked Sendable {
     let jobIndexWord = Atomic<Int>(-1)
     /// Counts phase changes: the watchdog's rescue checks whether the caller moved on.
     let progress = Atomic<UInt64>(0)
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex = CheckedMutex()
     private var view: PoolView?
 
     public init(index: Int) {
         self.index = index
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Caller thread: enters a phase (the watchdog times every phase but idle).
@@ -66,15 +58,11 @@ public final class RunnerSlot: @unchecked Sendable {
     }
 
     public func attach(_ view: PoolView?) {
-        pthread_mutex_lock(mutex)
-        self.view = view
-        pthread_mutex_unlock(mutex)
+        mutex.withLock { self.view = view }
     }
 
     public var attachedView: PoolView? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return view
+        mutex.withLock { view }
     }
 
     public var phase: Phase { Phase(rawValue: phaseWord.load(ordering: .relaxed)) ?? .idle }

@@ -1,6 +1,7 @@
 import Canaries
 import Glibc
 import Pool
+import PoolSupport
 import Synchronization
 
 /// The `stress` command: parses the command line, then runs the plan on several caller
@@ -61,7 +62,7 @@ public enum StressDriver {
         let threadsBefore = ThreadCensus.count()
         let nextEpisode = Atomic<Int>(options.fromEpisode)
         let callers = context.slots.map { slot in
-            NativeThread {
+            NamedThread.startOrDie(name: "stress-caller-\(slot.index)") {
                 let runner = EpisodeRunner(context: context, slot: slot)
                 while !context.timeIsUp {
                     // relaxed: a ticket counter; the episode itself is a pure function.

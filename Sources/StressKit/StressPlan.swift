@@ -1,5 +1,6 @@
 import Canaries
 import Pool
+import PoolSupport
 
 /// The run's plan: an endless sequence of episodes, each a pure function of the seed, the
 /// plan-shaping options and its index. Thread timing differs between runs; the plan never.
@@ -32,7 +33,7 @@ public struct StressPlan: Sendable {
 
     /// Episode `index`.
     public func episode(_ index: Int) -> Episode {
-        var random = SeededGenerator(seed: seed, stream: UInt64(index))
+        var random = SplitMix64(seed: seed, stream: UInt64(index))
         let scheduler = random.pick(schedulers)
         let threadCount = random.pick(threadCounts)
         let spin: SpinChoice
@@ -57,7 +58,7 @@ public struct StressPlan: Sendable {
                        pinning: pinning, noiseLevel: noise, jobs: jobs)
     }
 
-    func job(threadCount: Int, scheduler: SchedulerKind, random: inout SeededGenerator) -> PlannedJob {
+    func job(threadCount: Int, scheduler: SchedulerKind, random: inout SplitMix64) -> PlannedJob {
         let threads = UInt64(threadCount)
         let target: UInt64
         switch random.below(100) {
@@ -80,7 +81,7 @@ public struct StressPlan: Sendable {
         return PlannedJob(target: target, gapMicroseconds: gap, fault: fault)
     }
 
-    func plannedFault(threadCount: Int, scheduler: SchedulerKind, random: inout SeededGenerator) -> PlannedFault {
+    func plannedFault(threadCount: Int, scheduler: SchedulerKind, random: inout SplitMix64) -> PlannedFault {
         let kind = random.pick(FaultKind.allCases)
         let thread = Int(random.below(UInt64(threadCount)))
         let points = Self.points(thread: thread, scheduler: scheduler)

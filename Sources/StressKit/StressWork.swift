@@ -15,9 +15,7 @@ public struct StressWork: ShareWork {
     public func process(_ share: Share) throws -> UInt64 {
         let thread = share.thread
         let job = record.job(of: thread)
-        // acquire: pairs with beginJob's releasing store, so refusal mode is seen with it.
-        _ = record.currentJob.load(ordering: .acquiring)
-        let refusal = record.inRefusalMode()
+        let refusal = record.refusalModeHasBegun()
         if !refusal {
             let descriptor = record.board.readDescriptor()
             let expected = Share.of(thread: thread, threadCount: share.threadCount, target: descriptor.target)
@@ -25,7 +23,7 @@ public struct StressWork: ShareWork {
                 record.suspect(.invariant, "thread \(thread) computes \(share) of job \(job), but the caller published job \(descriptor.job) with target \(descriptor.target): the start did not publish the caller's writes")
             }
         }
-        try record.fireShareFault(thread: thread)
+        try record.faults.fireShareFault(thread: thread)
         var value: UInt64 = 0
         var item = share.offset
         let end = share.offset &+ share.count

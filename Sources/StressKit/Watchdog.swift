@@ -1,5 +1,6 @@
 import Glibc
 import Pool
+import PoolSupport
 import Synchronization
 
 /// The run's own thread: prints the progress line once a second, and ends the run with a
@@ -7,24 +8,30 @@ import Synchronization
 ///
 /// On a stall: dump every pool's threads (last probe point, its value, how long ago), the
 /// scheduler's and the reducer's diagnostics, the episode and the job; diagnose a LOST
-/// WAKE-UP (a worker parked while its wake condition already holds) or a stop that was
-/// never raised; issue one rescue wake and report whether the job then moved on; exit 2.
+/// WAKE-UP (a worker parked while its wake condition already holds), a STOP NOT RAISED (a
+/// failed thread passed 'stop raised' but the scheduler is not stopped), or a LOST UPDATE
+/// (every thread of the running job decremented the reducer's count, yet the count still
+/// expects contributions: two merges overlapped and one overwrote the other, which
+/// ThreadSanitizer cannot see when every field is atomic: docs/PLATFORM.md, "Lost updates
+/// with all-atomic fields"); issue one rescue wake and report whether the job then moved
+/// on; exit 2.
 public final class Watchdog: @unchecked Sendable {
     let context: RunContext
     let finished = Atomic<Bool>(false)
-    private var thread: NativeThread?
+    private var thread: NamedThread?
     static let pollMicroseconds: UInt32 = 20_000
 
     public init(context: RunContext) { self.context = context }
 
     public func start() {
-        thread = NativeThread { [self] in run() }
+        thread = NamedThread.startOrDie(name: "stress-watchdog") { [self] in run() }
     }
 
     public func stop() {
         // relaxed: a flag polled by the watchdog; the join below orders everything else.
         finished.store(true, ordering: .relaxed)
         thread?.join()
+        thread = nil
     }
 
     func run() {

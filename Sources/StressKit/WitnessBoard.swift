@@ -9,22 +9,22 @@
 /// data race that TSan reports, and a stale value is a violation the checks report.
 ///
 /// Raw memory allocated here, never an Array in a class: two threads writing different
-/// elements of one Array would both modify the array itself, a real race (NOTES §5).
+/// elements of one Array would both modify the array itself, a real race (docs/PLATFORM.md,
+/// "Witness memory").
 /// Owned by one `ProbeRecord`, which lives until every worker of its pool has exited.
 public final class WitnessBoard: @unchecked Sendable {
     public let threadCount: Int
-    /// [job number, target]
+    /// [job number, target], on a cache line of its own.
     @usableFromInline let descriptor: UnsafeMutablePointer<UInt64>
-    /// Per thread, 8 words apart (own cache line): [job number, contribution].
+    /// Per thread, one cache line apart (`CacheLine.words`): [job number, contribution].
     @usableFromInline let slots: UnsafeMutablePointer<UInt64>
-    static let stride = 8
 
     public init(threadCount: Int) {
         self.threadCount = threadCount
-        descriptor = .allocate(capacity: 8)
-        descriptor.initialize(repeating: 0, count: 8)
-        slots = .allocate(capacity: threadCount * Self.stride)
-        slots.initialize(repeating: 0, count: threadCount * Self.stride)
+        descriptor = .allocate(capacity: CacheLine.words)
+        descriptor.initialize(repeating: 0, count: CacheLine.words)
+        slots = .allocate(capacity: threadCount * CacheLine.words)
+        slots.initialize(repeating: 0, count: threadCount * CacheLine.words)
     }
 
     deinit {
@@ -48,13 +48,13 @@ public final class WitnessBoard: @unchecked Sendable {
     /// Thread `thread`, in its share, before it merges.
     @inlinable
     public func write(thread: Int, job: UInt64, contribution: UInt64) {
-        slots[thread &* 8] = job
-        slots[thread &* 8 &+ 1] = contribution
+        slots[thread &* CacheLine.words] = job
+        slots[thread &* CacheLine.words &+ 1] = contribution
     }
 
     /// The witness of `thread`: a plain read that the reducer's merge must order.
     @inlinable
     public func read(thread: Int) -> (job: UInt64, contribution: UInt64) {
-        (slots[thread &* 8], slots[thread &* 8 &+ 1])
+        (slots[thread &* CacheLine.words], slots[thread &* CacheLine.words &+ 1])
     }
 }

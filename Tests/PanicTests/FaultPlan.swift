@@ -1,4 +1,5 @@
 import Pool
+import TestSupport
 import Testing
 
 /// What a failing share throws.
@@ -39,7 +40,7 @@ struct Fault: Hashable, Sendable, Codable, CustomStringConvertible {
 
 /// A panic test case: a pool, and the faults armed in it.
 struct PanicCase: Hashable, Sendable, Codable, CustomTestStringConvertible {
-    var kind: SchedulerKind
+    var kind: SchedulerChoice
     var threadCount: Int
     var faults: [Fault]
 
@@ -56,7 +57,7 @@ struct PanicCase: Hashable, Sendable, Codable, CustomTestStringConvertible {
 
 extension PanicCase {
     /// A share throws, on each thread index of each pool size.
-    static let throwingShares: [PanicCase] = SchedulerKind.allCases.flatMap { kind in
+    static let throwingShares: [PanicCase] = SchedulerChoice.allCases.flatMap { kind in
         threadCounts.flatMap { threads in (0..<threads).map { PanicCase(kind: kind, threadCount: threads, faults: [.share($0)]) } }
     }
 
@@ -71,14 +72,14 @@ extension PanicCase {
     }
 
     /// A probe throws at each probe point (but stopRaised), on each thread that passes it.
-    static let probeFaults: [PanicCase] = SchedulerKind.allCases.flatMap { kind in
+    static let probeFaults: [PanicCase] = SchedulerChoice.allCases.flatMap { kind in
         ProbePoint.allCases.flatMap { point in
             threads(passing: point, threadCount: 3).map { PanicCase(kind: kind, threadCount: 3, faults: [.probe(point, $0)]) }
         }
     }
 
     /// Several faults at once.
-    static let severalFaults: [PanicCase] = SchedulerKind.allCases.flatMap { kind in
+    static let severalFaults: [PanicCase] = SchedulerChoice.allCases.flatMap { kind in
         [
             PanicCase(kind: kind, threadCount: 4, faults: (0..<4).map { .share($0) }),
             PanicCase(kind: kind, threadCount: 4, faults: [.share(1), .share(3)]),

@@ -1,4 +1,5 @@
 import Pool
+import TestSupport
 
 /// One job of a fault run, as seen by the caller.
 struct JobRecord {
@@ -37,8 +38,8 @@ enum FaultScenario {
     /// A job must throw within this (scaled) time once its fault fired.
     static let failureDeadlineSeconds = 10.0
 
-    static func run(_ panic: PanicCase) -> Verdict {
-        func run<Scheduler: InspectableScheduler>(_ type: Scheduler.Type) -> Verdict {
+    static func run(_ panic: PanicCase) -> CheckVerdict {
+        func run<Scheduler: InspectableScheduler>(_ type: Scheduler.Type) -> CheckVerdict {
             gradeFaultRun(execute(Scheduler.self, panic), panic)
         }
         return run(panic.kind.type)
@@ -132,8 +133,8 @@ enum FaultScenario {
 ///   after that thread's contribution (then stop must follow).
 /// - A job that finds the pool already stopped by a fault throws `.stopped`.
 /// - Every job after the failure throws `.stopped`; the pool's `failure` names a fault.
-func gradeFaultRun(_ run: FaultRun, _ panic: PanicCase) -> Verdict {
-    var verdict = Verdict()
+func gradeFaultRun(_ run: FaultRun, _ panic: PanicCase) -> CheckVerdict {
+    var verdict = CheckVerdict()
     let lateAllowed = panic.faults.contains { $0.mayLandAfterContribution }
     func explained(_ thread: Int, _ error: any Error) -> Bool {
         panic.faults.contains { $0.explains(thread: thread, error: error) }

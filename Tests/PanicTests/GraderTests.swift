@@ -1,4 +1,5 @@
 import Pool
+import TestSupport
 import Testing
 
 /// The panic grader on runs that break the contract: it must report each. (The same

@@ -1,5 +1,6 @@
 import Glibc
 import Pool
+import TestSupport
 import Testing
 
 extension PanicTests {
@@ -8,8 +9,8 @@ extension PanicTests {
         static let badThreadCounts = [0, -1, -64, ThreadPoolLimits.maximumThreads + 1, Int.max, Int.min]
 
         @Test("A thread count outside 1 ... maximumThreads throws invalidThreadCount",
-              arguments: SchedulerKind.allCases, badThreadCounts)
-        func invalidThreadCount(kind: SchedulerKind, threadCount: Int) {
+              arguments: SchedulerChoice.allCases, badThreadCounts)
+        func invalidThreadCount(kind: SchedulerChoice, threadCount: Int) {
             func build<Scheduler: JobScheduler>(_ type: Scheduler.Type) -> PoolError? {
                 do {
                     _ = try ThreadPool(configuration: PoolConfiguration(threadCount: threadCount),
@@ -55,8 +56,8 @@ extension PanicTests {
         }
 
         @Test("A scheduler built for no threads, or too many, fails its precondition",
-              arguments: SchedulerKind.allCases, [0, ThreadPoolLimits.maximumThreads + 1])
-        func badSchedulerSize(kind: SchedulerKind, threadCount: Int) async {
+              arguments: SchedulerChoice.allCases, [0, ThreadPoolLimits.maximumThreads + 1])
+        func badSchedulerSize(kind: SchedulerChoice, threadCount: Int) async {
             let result = await #expect(processExitsWith: .failure, observing: [\.exitStatus, \.standardErrorContent]) { [kind, threadCount] in
                 HangGuard.arm(seconds: 10)
                 _ = kind.type.init(threadCount: threadCount, spinPolicy: .default)
@@ -79,8 +80,8 @@ extension PanicTests {
             #expect(message.contains("unclaimed"), "the precondition says what was wrong: \(message)")
         }
 
-        @Test("After shutdown, every job throws .stopped; shutdown is idempotent", arguments: SchedulerKind.allCases, [1, 3])
-        func runAfterShutdown(kind: SchedulerKind, threadCount: Int) throws {
+        @Test("After shutdown, every job throws .stopped; shutdown is idempotent", arguments: SchedulerChoice.allCases, [1, 3])
+        func runAfterShutdown(kind: SchedulerChoice, threadCount: Int) throws {
             func check<Scheduler: JobScheduler>(_ type: Scheduler.Type) throws {
                 var pool = try ThreadPool(configuration: PoolConfiguration(threadCount: threadCount),
                                           scheduler: Scheduler.self, work: CountingWork())

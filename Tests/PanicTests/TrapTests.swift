@@ -1,10 +1,11 @@
 import CPoolSupport
 import Glibc
 import Pool
+import TestSupport
 import Testing
 
 /// Builds a pool whose share traps on `thread`, and runs a job: the process must die.
-func runJobWithTrappingShare(_ kind: SchedulerKind, threadCount: Int, trappingThread: Int) {
+func runJobWithTrappingShare(_ kind: SchedulerChoice, threadCount: Int, trappingThread: Int) {
     func run<Scheduler: JobScheduler>(_ type: Scheduler.Type) {
         let work = ClosureWork { share in
             if share.thread == trappingThread { fatalError("deliberate trap in the share of thread \(share.thread)") }
@@ -31,8 +32,8 @@ extension PanicTests {
     @Suite("Traps end the process instead of hanging")
     struct TrapTests {
         @Test("A fatalError in a share ends the process with a failure",
-              arguments: SchedulerKind.allCases, [0, 1, 3])
-        func fatalErrorInShare(kind: SchedulerKind, thread: Int) async {
+              arguments: SchedulerChoice.allCases, [0, 1, 3])
+        func fatalErrorInShare(kind: SchedulerChoice, thread: Int) async {
             let result = await #expect(processExitsWith: .failure, observing: [\.exitStatus]) { [kind, thread] in
                 HangGuard.arm(seconds: 20)
                 runJobWithTrappingShare(kind, threadCount: 4, trappingThread: thread)

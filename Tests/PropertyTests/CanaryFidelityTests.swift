@@ -2,7 +2,9 @@ import Canaries
 import CPoolSupport
 import Pool
 import Synchronization
+import PoolSupport
 import Testing
+import TestSupport
 
 /// A canary is the real building block with exactly one step broken. These tests notice if a
 /// canary's other steps diverge from the real ones: every step is run, alone and on fresh
@@ -68,7 +70,7 @@ private func parkedThreadReturns(
     park: @escaping @Sendable () -> Void, act: () -> Void, rescue: () -> Void
 ) -> String {
     let threadID = Atomic<Int32>(0)
-    let helper = TestThread(name: "fidelity-park") {
+    let helper = NamedThread.startOrDie(name: "fidelity-park") {
         // release: pairs with the acquiring load below.
         threadID.store(cpool_gettid(), ordering: .releasing)
         park()
@@ -87,7 +89,7 @@ private func parkedThreadReturns(
     let returned = helper.join(by: Deadline(seconds: TestTiming.oneRealSecond))
     if !returned {
         rescue()
-        if !helper.join(by: Deadline(seconds: 5)) { helper.abandon() }
+        if !helper.join(by: Deadline(seconds: 5)) { helper.detach() }
     }
     return returned ? "woke" : "slept"
 }
@@ -160,10 +162,10 @@ enum FutexStepObservations {
 
     /// A step on a word that is already not 0 must not sleep at all.
     private static func parkedThreadReturnsAtOnce(_ park: @escaping @Sendable () -> Void, rescue: () -> Void) -> String {
-        let helper = TestThread(name: "fidelity-park", park)
+        let helper = NamedThread.startOrDie(name: "fidelity-park", park)
         if helper.join(by: Deadline(seconds: TestTiming.oneRealSecond)) { return "returned" }
         rescue()
-        if !helper.join(by: Deadline(seconds: 5)) { helper.abandon() }
+        if !helper.join(by: Deadline(seconds: 5)) { helper.detach() }
         return "slept"
     }
 }

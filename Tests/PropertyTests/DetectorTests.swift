@@ -1,6 +1,7 @@
 import Glibc
 import Canaries
 import Pool
+import TestSupport
 import Testing
 
 /// Each detector of this target, run on a deliberately broken building block: it must

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// Every property suite, run one test at a time: most of them spin more threads than the
@@ -6,12 +7,12 @@ import Testing
 struct PropertyTests {}
 
 /// Turns a verdict into a test result: one issue per finding.
-func expectNoFindings(_ verdict: Verdict, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectNoFindings(_ verdict: CheckVerdict, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(verdict.passed, "\(context):\n\(verdict)", sourceLocation: sourceLocation)
 }
 
 /// Asserts that a detector fired, and for the right reason.
-func expectFinding(_ finding: Finding, in verdict: Verdict, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectFinding(_ finding: Finding, in verdict: CheckVerdict, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(verdict.contains(finding), "\(context): expected a \(finding.rawValue) finding, got:\n\(verdict)",
             sourceLocation: sourceLocation)
 }

@@ -1,4 +1,6 @@
 import Pool
+import PoolSupport
+import TestSupport
 import Testing
 
 /// Rounds of contributions for the reducer harness, from a seed: random rounds whose sums

@@ -1,4 +1,6 @@
 import Pool
+import PoolSupport
+import TestSupport
 import Testing
 
 /// Distinct job targets for the scheduler harness: the fixed cases plus seeded random ones,
@@ -18,8 +20,8 @@ extension PropertyTests {
         static let policies: [SpinPolicy] = [.default, .parkImmediately]
 
         @Test("Each job's result is the sequential count; every worker claims it exactly once; stop ends every worker",
-              arguments: SchedulerKind.allCases, SeededRun.all)
-        func jobsExactlyOnce(kind: SchedulerKind, run: SeededRun) {
+              arguments: SchedulerChoice.allCases, SeededRun.all)
+        func jobsExactlyOnce(kind: SchedulerChoice, run: SeededRun) {
             let (threadCount, seed) = (run.threadCount, run.seed)
             for policy in Self.policies {
                 let targets = schedulerTargets(threadCount: threadCount, seed: seed, randomJobs: 30)
@@ -30,8 +32,8 @@ extension PropertyTests {
             }
         }
 
-        @Test("A stop reaches every waiting worker, spinning or parked", arguments: SchedulerKind.allCases, [1, 2, 3, 7])
-        func stopReachesWaiters(kind: SchedulerKind, waiters: Int) {
+        @Test("A stop reaches every waiting worker, spinning or parked", arguments: SchedulerChoice.allCases, [1, 2, 3, 7])
+        func stopReachesWaiters(kind: SchedulerChoice, waiters: Int) {
             for policy in Self.policies {
                 let verdict = withWatchdog(seconds: 60, "stop reach") {
                     SchedulerHarness.checkStopReachesWaiters(kind.type, waiters: waiters, policy: policy)
@@ -40,8 +42,8 @@ extension PropertyTests {
             }
         }
 
-        @Test("Parked workers are woken by the next job", arguments: SchedulerKind.allCases, [1, 2, 3, 7])
-        func parkedWorkersWake(kind: SchedulerKind, workers: Int) {
+        @Test("Parked workers are woken by the next job", arguments: SchedulerChoice.allCases, [1, 2, 3, 7])
+        func parkedWorkersWake(kind: SchedulerChoice, workers: Int) {
             let verdict = withWatchdog(seconds: 60, "park and wake") {
                 SchedulerHarness.checkParkedWorkersWake(kind.type, workers: workers, jobs: 5)
             }

@@ -1,4 +1,5 @@
 import Pool
+import TestSupport
 import Testing
 
 extension PropertyTests {

@@ -1,5 +1,6 @@
 import Glibc
 import Pool
+import TestSupport
 import Testing
 
 extension PropertyTests {

@@ -88,7 +88,7 @@ struct SummarizeTests {
         #expect(text == Self.cleanShardText)
     }
 
-    /// What scripts/soak-summary.swift, which `stress summarize` replaces, printed for the
+    /// What the old soak-summary script, which `stress summarize` replaced, printed for the
     /// clean shard, but for the slowest lost-wakeup detection: the script took the "9" of
     /// the note ("note with in 9 s") for the time.
     static let cleanShardText = """

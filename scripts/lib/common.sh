@@ -41,7 +41,8 @@ require_count() {
 
 # TSan maps its shadow memory at fixed addresses. With more than 28 bits of mmap
 # randomisation (Ubuntu 24.04 kernels default to 32) a library can land inside them and TSan
-# dies at start with "FATAL: ThreadSanitizer: unexpected memory mapping" (NOTES §5).
+# dies at start with "FATAL: ThreadSanitizer: unexpected memory mapping" (docs/PLATFORM.md,
+# "Unexpected memory mapping").
 # Fix order: lower the sysctl when we are root and may (TSAN_FIX_SYSCTL=0 forbids it);
 # otherwise run TSan processes with ASLR off (`setarch -R`), which avoids the same layouts.
 check_tsan_environment() {
@@ -157,8 +158,9 @@ report_field() {
     ${TSAN_LAUNCHER[@]+"${TSAN_LAUNCHER[@]}"} "$binary" report-field "$report" "$field"
 }
 
-# Stall deadline for stress under TSan: TSan slows protocol code 5-50x (NOTES §5), and a
-# stall verdict under TSan must mean a real stall, not instrumentation overhead.
+# Stall deadline for stress under TSan: TSan slows protocol code 5-50x (docs/PLATFORM.md,
+# "Slowdown"), and a stall verdict under TSan must mean a real stall, not instrumentation
+# overhead.
 TSAN_WATCHDOG_SECONDS=${TSAN_WATCHDOG_SECONDS:-60}
 
 # The ordering canaries: broken variants that only ThreadSanitizer can see.

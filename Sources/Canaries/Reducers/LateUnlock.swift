@@ -1,7 +1,7 @@
 import Synchronization
 import Pool
 
-/// CANARY `late-unlock`: the book's published fast path (docs/ORIGIN.md, "A latent bug"):
+/// CANARY `late-unlock`: the book's published fast path (docs/ORIGIN.md, "The latent reducer bug"):
 /// the last thread skips the lock, but its lock guard still releases the lock on the way out.
 ///
 /// Broken step: `SpinLockSteps.releaseAfterFastPath`, which releases the lock this thread

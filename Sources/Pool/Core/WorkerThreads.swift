@@ -1,36 +1,43 @@
-import CPoolSupport
-import Glibc
+import PoolSupport
 
 /// The worker threads of one pool: creation (optionally pinned) and bounded joining.
 ///
-/// Plain pthreads, not Foundation `Thread`: we need the handle for `pthread_timedjoin_np`,
-/// and affinity. Entry points live here, not in a `main.swift`, whose top-level code is
-/// `@MainActor` in Swift 6 and would trap on another thread (NOTES §5).
+/// Each worker is a `NamedThread` (named `pool-worker-N`, which the leak checks count):
+/// we need its handle for the timed join and for pinning.
 @usableFromInline
 final class WorkerThreads {
-    private var handles: [pthread_t] = []
-    private var joined: [Bool] = []
+    private var threads: [NamedThread] = []
 
     init() {}
 
-    /// Starts worker `thread` running `body`. Pins it to `cpu` if given.
+    /// Starts worker `thread` running `body`. Pins it to `cpu` if given. A worker whose
+    /// pinning fails still runs, and is joined by `joinAll` like the others.
     func spawn(thread: Int, cpu: Int?, body: @escaping @Sendable () -> Void) throws(PoolError) {
-        let entry = Unmanaged.passRetained(Entry(body: body, name: "pool-worker-\(thread)"))
-        var handle = pthread_t()
-        let created = pthread_create(&handle, nil, { raw in
-            let entry = Unmanaged<Entry>.fromOpaque(raw!).takeRetainedValue()
-            entry.run()
-            return nil
-        }, entry.toOpaque())
-        guard created == 0 else {
-            entry.release()
-            throw .threadCreationFailed(thread: thread, errno: created)
+        let worker: NamedThread
+        var entry = body
+        #if Exploration
+        // The controller learns each worker's pool index, and runs it only when it chooses.
+        if let controller = Exploration.controller {
+            controller.workerWillSpawn(thread: thread)
+            entry = {
+                controller.workerDidStart(thread: thread)
+                body()
+                controller.workerWillExit(thread: thread)
+            }
         }
-        handles.append(handle)
-        joined.append(false)
+        #endif
+        do {
+            worker = try NamedThread(name: ThreadCensus.poolWorkerPrefix + "\(thread)", entry)
+        } catch {
+            throw .threadCreationFailed(thread: thread, errno: error.errno)
+        }
+        threads.append(worker)
         if let cpu {
-            let pinned = cpool_pin_thread(handle, Int32(cpu))
-            if pinned != 0 { throw .pinningFailed(cpu: cpu, errno: pinned) }
+            do {
+                try worker.pin(toCPU: cpu)
+            } catch {
+                throw .pinningFailed(cpu: cpu, errno: error.errno)
+            }
         }
     }
 
@@ -38,31 +45,19 @@ final class WorkerThreads {
     /// in time is detached (it keeps its own reference to the shared state) and reported.
     func joinAll(timeoutNanoseconds: UInt64) throws(PoolError) {
         var firstTimeout: PoolError?
-        for index in handles.indices where !joined[index] {
-            let result = cpool_timed_join(handles[index], Int64(clamping: timeoutNanoseconds))
-            if result == 0 {
-                joined[index] = true
-            } else {
-                pthread_detach(handles[index])
-                joined[index] = true
+        for (index, worker) in threads.enumerated() where worker.state == .running {
+            #if Exploration
+            // A join is a wait inside the controller: the worker needs the controller's turns
+            // to reach its exit, so the real join below must not block first.
+            Exploration.activeController?.willJoin(worker: index + 1)
+            #endif
+            if !worker.join(timeoutNanoseconds: timeoutNanoseconds) {
+                worker.detach()
                 if firstTimeout == nil {
                     firstTimeout = .shutdownTimedOut(thread: index + 1, timeoutNanoseconds: timeoutNanoseconds)
                 }
             }
         }
         if let firstTimeout { throw firstTimeout }
-    }
-
-    private final class Entry: Sendable {
-        let body: @Sendable () -> Void
-        let name: String
-        init(body: @escaping @Sendable () -> Void, name: String) {
-            self.body = body
-            self.name = name
-        }
-        func run() {
-            name.withCString { cpool_set_thread_name($0) }
-            body()
-        }
     }
 }

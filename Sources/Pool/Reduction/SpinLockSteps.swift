@@ -112,7 +112,7 @@ extension SpinLockSteps {
         _ words: SpinLockWords, thread: Int, probe: Probe
     ) throws(ProtocolInterruption) {
         // Nothing: this thread took no lock, so it releases none. The book's version released
-        // the lock here (its guard's drop): the latent bug of docs/ORIGIN.md, "A latent bug".
+        // the lock here (its guard's drop): the latent bug of docs/ORIGIN.md, "The latent reducer bug".
     }
 
     @inlinable

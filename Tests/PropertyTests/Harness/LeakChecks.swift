@@ -1,13 +1,15 @@
 import Pool
+import PoolSupport
+import TestSupport
 
 /// Scenarios for the thread-leak detector (`checkNoThreadLeak`). They run inside exit
 /// tests: the census must see this process's threads only.
 enum LeakChecks {
     /// Hundreds of jobs back to back on one pool; while it lives, the process has exactly
     /// its N-1 workers more than before.
-    static func backToBackJobs<Scheduler: JobScheduler>(_ schedulerType: Scheduler.Type, threadCount: Int, jobs: Int) -> Verdict {
+    static func backToBackJobs<Scheduler: JobScheduler>(_ schedulerType: Scheduler.Type, threadCount: Int, jobs: Int) -> CheckVerdict {
         let before = ThreadCensus.take()
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         do {
             var pool = try ThreadPool(configuration: PoolConfiguration(threadCount: threadCount),
                                       scheduler: Scheduler.self, work: CountingWork())
@@ -31,8 +33,8 @@ enum LeakChecks {
     }
 
     /// Pools created, used once and destroyed in a loop.
-    static func poolsInALoop<Scheduler: JobScheduler>(_ schedulerType: Scheduler.Type, threadCount: Int, pools: Int) -> Verdict {
-        var verdict = Verdict()
+    static func poolsInALoop<Scheduler: JobScheduler>(_ schedulerType: Scheduler.Type, threadCount: Int, pools: Int) -> CheckVerdict {
+        var verdict = CheckVerdict()
         for index in 0..<pools {
             do {
                 var pool = try ThreadPool(configuration: PoolConfiguration(threadCount: threadCount),
@@ -48,7 +50,7 @@ enum LeakChecks {
 
     /// Broken on purpose: the pool is kept alive by a retain that is never released, so
     /// its workers are never joined. The leak detector must report it.
-    static func leakedPool(threadCount: Int) -> Verdict {
+    static func leakedPool(threadCount: Int) -> CheckVerdict {
         final class Holder {
             var pool: CountingPool
             init(_ pool: consuming CountingPool) { self.pool = pool }
@@ -58,10 +60,10 @@ enum LeakChecks {
             _ = try holder.pool.run(target: 100)
             _ = Unmanaged.passRetained(holder)
         } catch {
-            var verdict = Verdict()
+            var verdict = CheckVerdict()
             verdict.report(.setup, "\(error)")
             return verdict
         }
-        return Verdict()
+        return CheckVerdict()
     }
 }

@@ -1,4 +1,5 @@
 import Pool
+import TestSupport
 
 /// Detectors run through a whole pool.
 enum PoolChecks {
@@ -10,7 +11,7 @@ enum PoolChecks {
     static func runJobs<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ schedulerType: Scheduler.Type, _ reducerType: Reducer.Type, threadCount: Int, policy: SpinPolicy,
         targets: [UInt64], repetitions: Int, waitsForParkedWorkers: Bool = false
-    ) -> Verdict {
+    ) -> CheckVerdict {
         var distinct: [UInt64] = []
         for target in targets where !distinct.contains(target) { distinct.append(target) }
         let ledger = ClaimLedger(threadCount: threadCount, targets: distinct)
@@ -23,7 +24,7 @@ enum PoolChecks {
             witnesses[share.thread] = value
             return value
         }
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         var pool: ThreadPool<Scheduler, Reducer, ClosureWork, RecordingProbe>
         do {
             pool = try ThreadPool(configuration: PoolConfiguration(threadCount: threadCount, spinPolicy: policy),
@@ -81,10 +82,10 @@ enum PoolChecks {
     /// `ReductionOverflow` (never a wrapped value), and the next job throws `.stopped`.
     static func checkOverflowBoundary<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ schedulerType: Scheduler.Type, _ reducerType: Reducer.Type, threadCount: Int, excess: Int
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let parts = contributions(threadCount: threadCount, excess: excess)
         let work = ClosureWork { share in parts[share.thread] }
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         var pool: ThreadPool<Scheduler, Reducer, ClosureWork, NoProbe>
         do {
             pool = try ThreadPool(configuration: PoolConfiguration(threadCount: threadCount),

@@ -1,4 +1,6 @@
 import Pool
+import PoolSupport
+import TestSupport
 
 /// How one thread's `threadDone` call ended, as the reducer harness records it.
 enum MergeOutcome: Equatable, CustomStringConvertible {
@@ -85,7 +87,7 @@ enum ReducerHarness {
     /// racing on the witnesses, so that they fail by value, not by a TSan report.
     static func run<Reducer: InspectableReducer>(
         _ reducerType: Reducer.Type, rounds: [[UInt64]], readsWitnesses: Bool = true, seconds: Double = 20
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let threadCount = rounds.first?.count ?? 1
         precondition(rounds.allSatisfy { $0.count == threadCount }, "ReducerHarness: every round needs \(threadCount) contributions")
         let reducer = Reducer(threadCount: threadCount, spinPolicy: .default)
@@ -99,7 +101,7 @@ enum ReducerHarness {
         let deadline = Deadline(seconds: seconds)
 
         let threads = (0..<threadCount).map { thread in
-            TestThread(name: "reducer-\(thread)") {
+            NamedThread.startOrDie(name: "reducer-\(thread)") {
                 for round in rounds.indices {
                     // acquire (pairs with the releasing round store): the reset and the
                     // cleared slots are visible before this thread merges.
@@ -128,7 +130,7 @@ enum ReducerHarness {
             }
         }
 
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         for round in rounds.indices {
             log.resetRound()
             reducer.reset(threadCount: threadCount)
@@ -148,15 +150,15 @@ enum ReducerHarness {
         gate.store(2, 1)
         let stuck = threads.joinAll(by: Deadline(seconds: 5))
         verdict.check(stuck.isEmpty, .timeout, "reducer threads \(stuck) did not end")
-        stuck.forEach { threads[$0].abandon() }
+        stuck.forEach { threads[$0].detach() }
         return verdict
     }
 
     private static func grade<Reducer: InspectableReducer>(
         round contributions: [UInt64], reducer: Reducer, log: ProbeLog,
         outcomes: Outcomes, witnessSums: PlainWords?
-    ) -> Verdict {
-        var verdict = Verdict()
+    ) -> CheckVerdict {
+        var verdict = CheckVerdict()
         let threads = contributions.indices
         let exactSum = contributions.reduce(UInt128(0)) { $0 + UInt128($1) }
         let receivers = threads.filter { if case .total = outcomes[$0] { true } else { false } }

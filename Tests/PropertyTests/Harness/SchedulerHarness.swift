@@ -1,5 +1,7 @@
 import CPoolSupport
 import Pool
+import PoolSupport
+import TestSupport
 
 /// Drives a scheduler alone, with threads of our own: no pool, no reducer.
 ///
@@ -89,9 +91,9 @@ enum SchedulerHarness {
             }
         }
 
-        func spawnWorkers() -> [TestThread] {
+        func spawnWorkers() -> [NamedThread] {
             (1..<threadCount).map { thread in
-                TestThread(name: "sched-worker-\(thread)") { self.workerLoop(thread: thread) }
+                NamedThread.startOrDie(name: "sched-worker-\(thread)") { self.workerLoop(thread: thread) }
             }
         }
 
@@ -105,7 +107,7 @@ enum SchedulerHarness {
 
         /// Raises stop and grades its reach: every worker returns `.stopped` within the
         /// deadline. Stragglers are reported, then rescued with a spurious wake.
-        func stopAndJoin(_ workers: [TestThread], seconds: Double, verdict: inout Verdict) {
+        func stopAndJoin(_ workers: [NamedThread], seconds: Double, verdict: inout CheckVerdict) {
             scheduler.stop()
             let stuck = workers.joinAll(by: Deadline(seconds: seconds))
             verdict.check(stuck.isEmpty, .stopNotReached,
@@ -114,7 +116,7 @@ enum SchedulerHarness {
                 scheduler.wakeSpuriously()
                 let lost = workers.joinAll(by: Deadline(seconds: 5))
                 verdict.check(lost.isEmpty, .timeout, "workers \(lost.map { $0 + 1 }) did not end even after a wake")
-                lost.forEach { workers[$0].abandon() }
+                lost.forEach { workers[$0].detach() }
             }
             let wrongExits = (1..<threadCount).filter { exits[$0] == WorkerExit.failed.rawValue }
             verdict.check(wrongExits.isEmpty, .wrongError, "workers \(wrongExits) left with an error other than .stopped")
@@ -127,13 +129,13 @@ enum SchedulerHarness {
     /// `taskClaimed`); stop then reaches every worker.
     static func runJobs<Scheduler: InspectableScheduler>(
         _ schedulerType: Scheduler.Type, threadCount: Int, policy: SpinPolicy, targets: [UInt64], seconds: Double = 20
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let jobs = targets.filter { $0 >= Scheduler.minimumJobSize }
         let ledger = ClaimLedger(threadCount: threadCount, targets: jobs)
         let crew = Crew<Scheduler>(threadCount: threadCount, policy: policy, targets: jobs, claims: ledger)
         let workers = crew.spawnWorkers()
         let deadline = Deadline(seconds: seconds)
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         for (job, target) in jobs.enumerated() {
             do throws(ProtocolInterruption) {
                 try crew.scheduler.start(target: target, probe: crew.probe)
@@ -166,7 +168,7 @@ enum SchedulerHarness {
     /// published would underflow the task word).
     static func checkClaimsWithHeldWorker<Scheduler: InspectableScheduler>(
         _ schedulerType: Scheduler.Type, threadCount: Int, holdSeconds: Double
-    ) -> Verdict {
+    ) -> CheckVerdict {
         precondition(threadCount >= 3, "checkClaimsWithHeldWorker needs a worker to hold and one to race past it")
         let target = UInt64(threadCount * 1000)
         let ledger = ClaimLedger(threadCount: threadCount, targets: [target])
@@ -182,7 +184,7 @@ enum SchedulerHarness {
             }
         })
         let workers = crew.spawnWorkers()
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         let parked = Deadline(seconds: 10).wait { crew.allParkedInKernel() }
         verdict.check(parked, .setup, "not every worker blocked in the kernel; \(crew.scheduler.diagnostics)")
         do throws(ProtocolInterruption) {
@@ -209,10 +211,10 @@ enum SchedulerHarness {
     /// stop, and grades that every one returns `.stopped` within `seconds`.
     static func checkStopReachesWaiters<Scheduler: InspectableScheduler>(
         _ schedulerType: Scheduler.Type, waiters: Int, policy: SpinPolicy, seconds: Double = 3
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let crew = Crew<Scheduler>(threadCount: waiters + 1, policy: policy, targets: [], claims: nil)
         let workers = crew.spawnWorkers()
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         let entered = Deadline(seconds: 10).wait { (1...waiters).allSatisfy { crew.entries[$0] > 0 } }
         verdict.check(entered, .setup, "not every worker entered waitForTask")
         if policy == .parkImmediately {
@@ -230,13 +232,13 @@ enum SchedulerHarness {
     /// confirms the park path ran: `beforePark` and `afterWake` on every worker, every job.
     static func checkParkedWorkersWake<Scheduler: InspectableScheduler>(
         _ schedulerType: Scheduler.Type, workers workerCount: Int, jobs: Int, seconds: Double = 3
-    ) -> Verdict {
+    ) -> CheckVerdict {
         let threadCount = workerCount + 1
         let targets = (0..<jobs).map { UInt64(threadCount * ($0 + 1)) }
         let crew = Crew<Scheduler>(threadCount: threadCount, policy: .parkImmediately, targets: targets, claims: nil)
         let log = crew.probe.log
         let workers = crew.spawnWorkers()
-        var verdict = Verdict()
+        var verdict = CheckVerdict()
         for job in 0..<jobs {
             let parked = Deadline(seconds: 10).wait { crew.allParkedInKernel() }
             if !parked {

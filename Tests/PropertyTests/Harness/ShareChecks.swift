@@ -1,12 +1,13 @@
 import Pool
+import TestSupport
 
 /// The share detector: the shares of `target` over `threadCount` threads are contiguous,
 /// cover 0 ..< target exactly, and differ in size by at most one.
 ///
 /// `split` is the function under test (`Share.of`, or a broken one).
 func checkShares(threadCount: Int, target: UInt64,
-                 split: (_ thread: Int, _ threadCount: Int, _ target: UInt64) -> Share) -> Verdict {
-    var verdict = Verdict()
+                 split: (_ thread: Int, _ threadCount: Int, _ target: UInt64) -> Share) -> CheckVerdict {
+    var verdict = CheckVerdict()
     var next = UInt128(0)
     var sizes: [UInt64] = []
     for thread in 0..<threadCount {

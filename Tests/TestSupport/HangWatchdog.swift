@@ -1,21 +1,24 @@
 import CPoolSupport
 import Glibc
 import Pool
+import PoolSupport
 import Synchronization
 
 /// Ends the process, with a message naming the test, if a body runs past its budget.
 ///
-/// `.timeLimit` cannot end a synchronous hang (NOTES §5), and an in-process test cannot be
-/// cancelled, so a hang must end the whole run, loudly, instead of stalling CI. The watch
-/// thread sleeps in a futex with a timeout: no polling, no CPU while the body runs.
-final class Watchdog: @unchecked Sendable {
+/// `.timeLimit` cannot end a synchronous hang (docs/PLATFORM.md, "Time limits and hangs"),
+/// and an in-process test cannot be cancelled, so a hang must end the whole run, loudly,
+/// instead of stalling CI. The watch thread sleeps in a futex with a timeout: no polling,
+/// no CPU while the body runs. (Not the stress driver's `Watchdog`, which diagnoses
+/// stalled pools.)
+package final class HangWatchdog: @unchecked Sendable {
     private let finished = PaddedAtomic<UInt32>(0)
-    private var thread: TestThread?
+    private var thread: NamedThread?
 
-    init(seconds: Double, what: String, diagnostics: @escaping @Sendable () -> String) {
+    package init(seconds: Double, what: String, diagnostics: @escaping @Sendable () -> String) {
         let deadline = Deadline(seconds: seconds)
         let finished = self.finished
-        thread = TestThread(name: "test-watchdog") {
+        thread = NamedThread.startOrDie(name: "test-watchdog") {
             var error: Int32 = 0
             // acquire: pairs with disarm's releasing store (nothing is read after it, but
             // it keeps the watch honest under TSan).
@@ -32,7 +35,7 @@ final class Watchdog: @unchecked Sendable {
     }
 
     /// The body ended: stop watching and join the watch thread.
-    func disarm() {
+    package func disarm() {
         // release: pairs with the watch thread's acquiring load.
         finished.pointer.pointee.store(1, ordering: .releasing)
         _ = cpool_futex_wake(finished.address.assumingMemoryBound(to: UInt32.self), 1)
@@ -48,14 +51,14 @@ final class Watchdog: @unchecked Sendable {
     }
 }
 
-/// Runs `body` under a watchdog that aborts the process if it takes longer than
+/// Runs `body` under a `HangWatchdog` that aborts the process if it takes longer than
 /// `seconds` (scaled under TSan). For in-process tests; exit tests use `HangGuard` instead.
-func withWatchdog<Result>(
+package func withWatchdog<Result>(
     seconds: Double, _ what: String,
     diagnostics: @escaping @Sendable () -> String = { "no diagnostics" },
     _ body: () throws -> Result
 ) rethrows -> Result {
-    let watchdog = Watchdog(seconds: seconds, what: what, diagnostics: diagnostics)
+    let watchdog = HangWatchdog(seconds: seconds, what: what, diagnostics: diagnostics)
     defer { watchdog.disarm() }
     return try body()
 }

@@ -1,6 +1,6 @@
 /// What a detector can report. Broken-variant tests assert on these, so each detector is
 /// shown to fire for the right reason, not just to fail somehow.
-enum Finding: String, Sendable, Codable, CaseIterable {
+package enum Finding: String, Sendable, Codable, CaseIterable {
     /// A result differs from the sequential one.
     case wrongResult
     /// More than one thread, or none, received a job's total.
@@ -33,29 +33,32 @@ enum Finding: String, Sendable, Codable, CaseIterable {
 ///
 /// Checkers return a verdict instead of calling `#expect`, so the same checker runs on the
 /// correct building blocks (expect no finding) and on the broken ones (expect a finding).
-struct Verdict: Sendable, CustomStringConvertible {
+/// (Not the stress driver's `Verdict`, which is how a whole stress run ended.)
+package struct CheckVerdict: Sendable, CustomStringConvertible {
     private(set) var problems: [(finding: Finding, detail: String)] = []
     /// Problems beyond this many are counted, not kept.
-    private(set) var dropped = 0
+    package private(set) var dropped = 0
 
-    var passed: Bool { problems.isEmpty }
+    package init() {}
 
-    func contains(_ finding: Finding) -> Bool { problems.contains { $0.finding == finding } }
+    package var passed: Bool { problems.isEmpty }
 
-    mutating func report(_ finding: Finding, _ detail: String) {
+    package func contains(_ finding: Finding) -> Bool { problems.contains { $0.finding == finding } }
+
+    package mutating func report(_ finding: Finding, _ detail: String) {
         if problems.count < 24 { problems.append((finding, detail)) } else { dropped += 1 }
     }
 
-    mutating func check(_ condition: Bool, _ finding: Finding, _ detail: @autoclosure () -> String) {
+    package mutating func check(_ condition: Bool, _ finding: Finding, _ detail: @autoclosure () -> String) {
         if !condition { report(finding, detail()) }
     }
 
-    mutating func absorb(_ other: Verdict, context: String) {
+    package mutating func absorb(_ other: CheckVerdict, context: String) {
         for problem in other.problems { report(problem.finding, "\(context): \(problem.detail)") }
         dropped += other.dropped
     }
 
-    var description: String {
+    package var description: String {
         if passed { return "no findings" }
         var lines = problems.map { "[\($0.finding.rawValue)] \($0.detail)" }
         if dropped > 0 { lines.append("(\(dropped) more)") }

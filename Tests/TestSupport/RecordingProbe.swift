@@ -4,31 +4,31 @@ import Synchronization
 /// Counts every probe point per thread, and keeps what the detectors need from the values
 /// the points carry: the reducer's new count at `countDecremented`, the total at
 /// `totalReceived`, and the job (by its target) at `taskClaimed`.
-final class ProbeLog: Sendable {
-    let threadCount: Int
+package final class ProbeLog: Sendable {
+    package let threadCount: Int
     /// [point][thread] reach counts.
-    let reaches: AtomicCounters
+    package let reaches: AtomicCounters
     /// [new count] for counts 0 ..< threadCount; index threadCount counts values out of range.
-    let decrementedTo: AtomicCounters
+    package let decrementedTo: AtomicCounters
     /// The last out-of-range value seen at `countDecremented` (a wrapped count).
-    let outOfRangeCount = Atomic<UInt64>(0)
-    let totalsReceived = Atomic<Int>(0)
-    let lastTotal = Atomic<UInt64>(0)
-    let claims: ClaimLedger?
+    package let outOfRangeCount = Atomic<UInt64>(0)
+    package let totalsReceived = Atomic<Int>(0)
+    package let lastTotal = Atomic<UInt64>(0)
+    package let claims: ClaimLedger?
 
-    init(threadCount: Int, claims: ClaimLedger? = nil) {
+    package init(threadCount: Int, claims: ClaimLedger? = nil) {
         self.threadCount = threadCount
         reaches = AtomicCounters(count: ProbePoint.allCases.count * threadCount)
         decrementedTo = AtomicCounters(count: threadCount + 1)
         self.claims = claims
     }
 
-    func reaches(_ point: ProbePoint, thread: Int) -> Int {
+    package func reaches(_ point: ProbePoint, thread: Int) -> Int {
         reaches[Int(point.rawValue) * threadCount + thread]
     }
 
     /// Forgets the counts of the last round (call only while no thread can reach a point).
-    func resetRound() {
+    package func resetRound() {
         decrementedTo.reset()
         // relaxed: see AtomicCounters; the harness orders rounds.
         outOfRangeCount.store(0, ordering: .relaxed)
@@ -58,8 +58,8 @@ final class ProbeLog: Sendable {
 
     /// The underflow detector over one round of `threadCount` merges: every new count
     /// 0 ..< threadCount seen exactly once, none out of range (a wrapped count).
-    func countVerdict() -> Verdict {
-        var verdict = Verdict()
+    package func countVerdict() -> CheckVerdict {
+        var verdict = CheckVerdict()
         let outOfRange = decrementedTo[threadCount]
         verdict.check(outOfRange == 0, .countUnderflow,
                       "\(outOfRange) decrement(s) left the count out of range, e.g. \(outOfRangeCount.load(ordering: .relaxed))")
@@ -72,18 +72,18 @@ final class ProbeLog: Sendable {
 
 /// A probe that records into a `ProbeLog`, then runs an optional action (a delay or an
 /// injected failure: PanicTests uses it).
-struct RecordingProbe: PoolProbe {
-    typealias Action = @Sendable (ProbePoint, Int, UInt64) throws(InjectedFailure) -> Void
+package struct RecordingProbe: PoolProbe {
+    package typealias Action = @Sendable (ProbePoint, Int, UInt64) throws(InjectedFailure) -> Void
 
-    let log: ProbeLog
-    let action: Action?
+    package let log: ProbeLog
+    package let action: Action?
 
-    init(log: ProbeLog, action: Action? = nil) {
+    package init(log: ProbeLog, action: Action? = nil) {
         self.log = log
         self.action = action
     }
 
-    func reach(_ point: ProbePoint, thread: Int, value: UInt64) throws(InjectedFailure) {
+    package func reach(_ point: ProbePoint, thread: Int, value: UInt64) throws(InjectedFailure) {
         log.record(point, thread: thread, value: value)
         if let action { try action(point, thread, value) }
     }
@@ -92,15 +92,15 @@ struct RecordingProbe: PoolProbe {
 /// Which job each worker claimed, and how often: the exactly-once detector.
 ///
 /// Jobs are told apart by their targets, which must therefore be distinct within one run.
-final class ClaimLedger: Sendable {
-    let threadCount: Int
-    let targets: [UInt64]
+package final class ClaimLedger: Sendable {
+    package let threadCount: Int
+    package let targets: [UInt64]
     private let jobOfTarget: [UInt64: Int]
     /// [thread][job] claims.
     private let table: AtomicCounters
     private let strayClaims = AtomicCounters(count: 1)
 
-    init(threadCount: Int, targets: [UInt64]) {
+    package init(threadCount: Int, targets: [UInt64]) {
         precondition(Set(targets).count == targets.count, "ClaimLedger: targets must be distinct, got \(targets)")
         self.threadCount = threadCount
         self.targets = targets
@@ -108,7 +108,7 @@ final class ClaimLedger: Sendable {
         table = AtomicCounters(count: threadCount * max(targets.count, 1))
     }
 
-    func record(thread: Int, target: UInt64) {
+    package func record(thread: Int, target: UInt64) {
         guard let job = jobOfTarget[target], thread >= 0, thread < threadCount else {
             strayClaims.increment(0)
             return
@@ -117,14 +117,14 @@ final class ClaimLedger: Sendable {
     }
 
     /// Whether some thread has claimed some job more than once so far.
-    var hasRepeatedClaim: Bool {
+    package var hasRepeatedClaim: Bool {
         (0..<(threadCount * targets.count)).contains { table[$0] > 1 }
     }
 
     /// Checks that every worker claimed job j exactly `expected[j]` times, and that the
     /// caller (thread 0) claimed nothing.
-    func verdict(expected: [Int]) -> Verdict {
-        var verdict = Verdict()
+    package func verdict(expected: [Int]) -> CheckVerdict {
+        var verdict = CheckVerdict()
         verdict.check(strayClaims[0] == 0, .doubleProcessing, "\(strayClaims[0]) claim(s) of a target no job had")
         for job in targets.indices {
             for thread in 0..<threadCount {

@@ -6,11 +6,11 @@ import Synchronization
 /// Plain operations are relaxed: such a counter publishes nothing, and the harness reads
 /// it only after something that orders it (a join, or `loadAcquiring` of a progress
 /// counter that pairs with the writer's `addReleasing`).
-final class AtomicCounters: @unchecked Sendable {
+package final class AtomicCounters: @unchecked Sendable {
     private let base: UnsafeMutablePointer<Atomic<Int>>
-    let count: Int
+    package let count: Int
 
-    init(count: Int) {
+    package init(count: Int) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
         for index in 0..<max(count, 1) { (base + index).initialize(to: Atomic(0)) }
@@ -21,27 +21,27 @@ final class AtomicCounters: @unchecked Sendable {
         base.deallocate()
     }
 
-    func increment(_ index: Int) { add(index, 1) }
+    package func increment(_ index: Int) { add(index, 1) }
 
-    func add(_ index: Int, _ value: Int) {
+    package func add(_ index: Int, _ value: Int) {
         checkIndex(index)
         (base + index).pointee.wrappingAdd(value, ordering: .relaxed)
     }
 
-    func store(_ index: Int, _ value: Int) {
+    package func store(_ index: Int, _ value: Int) {
         checkIndex(index)
         (base + index).pointee.store(value, ordering: .relaxed)
     }
 
     /// Progress that publishes: release, so that whoever acquires the new value with
     /// `loadAcquiring` sees everything this thread wrote before (pairs with it).
-    func addReleasing(_ index: Int, _ value: Int) {
+    package func addReleasing(_ index: Int, _ value: Int) {
         checkIndex(index)
         (base + index).pointee.wrappingAdd(value, ordering: .releasing)
     }
 
     /// Acquire: pairs with `addReleasing`.
-    func loadAcquiring(_ index: Int) -> Int {
+    package func loadAcquiring(_ index: Int) -> Int {
         checkIndex(index)
         return (base + index).pointee.load(ordering: .acquiring)
     }
@@ -50,12 +50,12 @@ final class AtomicCounters: @unchecked Sendable {
         precondition(index >= 0 && index < count, "AtomicCounters: index \(index) is not in 0 ..< \(count)")
     }
 
-    subscript(index: Int) -> Int {
+    package subscript(index: Int) -> Int {
         checkIndex(index)
         return (base + index).pointee.load(ordering: .relaxed)
     }
 
-    func reset() {
+    package func reset() {
         for index in 0..<count { (base + index).pointee.store(0, ordering: .relaxed) }
     }
 }

@@ -1,0 +1,78 @@
+import Pool
+import Synchronization
+
+/// What each pool thread last did, as its probe points record it: the last point, its value
+/// and time (the watchdog's dump), and the jobs it last claimed and contributed to (the
+/// per-job checks, and the fault trigger's "contributed yet?").
+///
+/// One cache line per thread (`CacheLine.words` words), written only by that thread. The
+/// caller reads the claims after a job; the watchdog reads snapshots, which may be torn.
+final class ThreadTraces: @unchecked Sendable {
+    /// A thread's words, in its line.
+    enum Field: Int, CaseIterable {
+        /// The last probe point's raw value + 1; 0 = none reached yet.
+        case lastPoint = 0
+        case lastValue
+        /// `MonotonicClock` nanoseconds at the last point.
+        case lastTime
+        /// The job of the worker's last claim.
+        case claimedJob
+        /// The job of the thread's last count decrement.
+        case contributedJob
+    }
+
+    let threadCount: Int
+    private let words: UnsafeMutablePointer<Atomic<UInt64>>
+
+    init(threadCount: Int) {
+        precondition(Field.allCases.count <= CacheLine.words, "ThreadTraces: the fields must fit in one cache line")
+        self.threadCount = threadCount
+        words = .allocate(capacity: threadCount * CacheLine.words)
+        for index in 0..<(threadCount * CacheLine.words) { (words + index).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        words.deinitialize(count: threadCount * CacheLine.words)
+        words.deallocate()
+    }
+
+    /// Thread `thread`'s word `field`: each access states its own ordering.
+    @inline(__always)
+    subscript(thread: Int, field: Field) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        words + (thread &* CacheLine.words &+ field.rawValue)
+    }
+
+    /// Pool thread `thread`: it reached `point` with `value`, now.
+    @inline(__always)
+    func record(_ point: ProbePoint, thread: Int, value: UInt64) {
+        // relaxed, all three: diagnostics for the watchdog, which tolerates torn snapshots.
+        self[thread, .lastPoint].pointee.store(UInt64(point.rawValue) &+ 1, ordering: .relaxed)
+        self[thread, .lastValue].pointee.store(value, ordering: .relaxed)
+        self[thread, .lastTime].pointee.store(MonotonicClock.nanoseconds(), ordering: .relaxed)
+    }
+
+    /// Snapshot of one thread's trace, for the watchdog.
+    func lastPoint(of thread: Int) -> (point: ProbePoint?, value: UInt64, time: UInt64) {
+        let raw = self[thread, .lastPoint].pointee.load(ordering: .relaxed)
+        let point = raw == 0 ? nil : ProbePoint(rawValue: UInt8(raw - 1))
+        return (point, self[thread, .lastValue].pointee.load(ordering: .relaxed),
+                self[thread, .lastTime].pointee.load(ordering: .relaxed))
+    }
+
+    /// Threads whose last count decrement was for `job` (watchdog).
+    func contributors(toJob job: UInt64) -> Int {
+        // relaxed, all: a diagnostic snapshot.
+        (0..<threadCount).filter { self[$0, .contributedJob].pointee.load(ordering: .relaxed) == job }.count
+    }
+
+    /// Caller, after job `number` completed: the first worker whose last claim is not that
+    /// job (a task claimed twice or by the wrong worker), or nil.
+    func workerNotClaiming(job number: UInt64) -> (thread: Int, claimed: UInt64)? {
+        for thread in 1..<threadCount {
+            // acquire: pairs with the worker's releasing store at its claim.
+            let claimed = self[thread, .claimedJob].pointee.load(ordering: .acquiring)
+            if claimed != number { return (thread, claimed) }
+        }
+        return nil
+    }
+}
