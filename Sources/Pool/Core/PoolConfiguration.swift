@@ -16,6 +16,9 @@ public struct PoolConfiguration: Sendable {
     public var pinning: Bool
     /// How long shutdown waits for each worker to exit before giving up on it.
     public var shutdownTimeout: Duration
+    /// How shutdown settles the workers once stop is raised: always the real step for a
+    /// client (`package` access); a canary selects a broken one (`ShutdownSteps`).
+    package var shutdownSteps: any ShutdownSteps.Type = CorrectShutdownSteps.self
 
     public init(
         threadCount: Int = CPUAffinity.availableCPUCount,

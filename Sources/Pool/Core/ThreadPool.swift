@@ -27,6 +27,8 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
     private let workers: WorkerThreads
     private let lifecycle = Lifecycle()
     private let shutdownTimeoutNanoseconds: UInt64
+    /// The real step, unless a canary of this package selected another (`ShutdownSteps`).
+    private let shutdownSteps: any ShutdownSteps.Type
 
     /// Whether the workers still run. A class because `deinit` of a `~Copyable` struct
     /// sees `self` as immutable; only the owning thread touches it.
@@ -85,6 +87,7 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
         self.core = core
         self.workers = workers
         self.shutdownTimeoutNanoseconds = timeout
+        shutdownSteps = configuration.shutdownSteps
         PoolTrace.log(0, "pool of \(threadCount) threads (\(Scheduler.name), \(Reducer.name)) started")
     }
 
@@ -148,7 +151,7 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
         lifecycle.state = .shutDown
         PoolTrace.log(0, "shutdown: raising stop")
         core.scheduler.stop()
-        try workers.joinAll(timeoutNanoseconds: shutdownTimeoutNanoseconds)
+        try shutdownSteps.settleWorkers(workers, timeoutNanoseconds: shutdownTimeoutNanoseconds)
         PoolTrace.log(0, "shutdown: every worker joined")
     }
 }

@@ -4,15 +4,18 @@ import PoolSupport
 ///
 /// Each worker is a `NamedThread` (named `pool-worker-N`, which the leak checks count):
 /// we need its handle for the timed join and for pinning.
+///
+/// Package access: the shutdown step (`ShutdownSteps`) receives it, and a canary's step may
+/// be written outside this module.
 @usableFromInline
-final class WorkerThreads {
+package final class WorkerThreads {
     private var threads: [NamedThread] = []
 
-    init() {}
+    package init() {}
 
     /// Starts worker `thread` running `body`. Pins it to `cpu` if given. A worker whose
     /// pinning fails still runs, and is joined by `joinAll` like the others.
-    func spawn(thread: Int, cpu: Int?, body: @escaping @Sendable () -> Void) throws(PoolError) {
+    package func spawn(thread: Int, cpu: Int?, body: @escaping @Sendable () -> Void) throws(PoolError) {
         let worker: NamedThread
         var entry = body
         #if Exploration
@@ -43,7 +46,7 @@ final class WorkerThreads {
 
     /// Joins every worker not joined yet, each within `timeout`. A worker that does not exit
     /// in time is detached (it keeps its own reference to the shared state) and reported.
-    func joinAll(timeoutNanoseconds: UInt64) throws(PoolError) {
+    package func joinAll(timeoutNanoseconds: UInt64) throws(PoolError) {
         var firstTimeout: PoolError?
         for (index, worker) in threads.enumerated() where worker.state == .running {
             #if Exploration
@@ -60,4 +63,8 @@ final class WorkerThreads {
         }
         if let firstTimeout { throw firstTimeout }
     }
+
+    /// Workers neither joined nor detached yet: 0 after a shutdown that settled them all
+    /// (what the shutdown step's fidelity test observes).
+    package var unsettledCount: Int { threads.filter { $0.state == .running }.count }
 }
