@@ -5,7 +5,7 @@ import Pool
 /// stress self-test tunes its hunt.
 ///
 /// Each canary is the real building block with exactly one step replaced (`FutexSteps`,
-/// `SpinLockSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
+/// `SpinLockSteps`, `ShutdownSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
 /// the block's `name`, which every dump prints, is the canary's name. `stress
 /// --list-canaries` prints this registry, and the scripts read it from there. Never linked
 /// into the `Pool` library.
@@ -24,6 +24,8 @@ public enum Canary: String, CaseIterable, Sendable {
     case everyThreadReceivesTotal = "every-thread-receives-total"
     case doubleDecrement = "double-decrement"
     case wrappingSum = "wrapping-sum"
+    case claimOnWake = "claim-on-wake"
+    case neverJoins = "never-joins"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -31,6 +33,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case futexScheduler = "FutexScheduler"
         /// `SpinLockReducer`, with one of its `SpinLockSteps` broken.
         case spinLockReducer = "SpinLockReducer"
+        /// `ThreadPool` itself, with its `ShutdownSteps` broken.
+        case threadPool = "ThreadPool"
     }
 
     /// Who must catch a canary. Each one is caught by at least one, and its tests prove it.
@@ -39,15 +43,17 @@ public enum Canary: String, CaseIterable, Sendable {
         case stress
         /// `scripts/tsan.sh`: ThreadSanitizer reports the canary's missing ordering.
         case threadSanitizer = "tsan"
-        /// The property suites' detector tests (`swift test`).
+        /// The detector tests of `swift test` (the property suites', and the stress suite's
+        /// resource-leak test for a pool that never joins).
         case propertyTests = "tests"
     }
 
     public var block: Block {
         switch self {
-        case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord: .futexScheduler
+        case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
+        case .neverJoins: .threadPool
         }
     }
 
@@ -60,6 +66,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .relaxedClaim: FutexSchedulerWith<RelaxedClaim>.self
         case .silentStop: FutexSchedulerWith<SilentStop>.self
         case .wrongWord: FutexSchedulerWith<WrongWord>.self
+        case .claimOnWake: FutexSchedulerWith<ClaimOnWake>.self
         default: nil
         }
     }
@@ -75,6 +82,14 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: SpinLockReducerWith<EveryThreadReceivesTotal>.self
         case .doubleDecrement: SpinLockReducerWith<DoubleDecrement>.self
         case .wrappingSum: SpinLockReducerWith<WrappingSum>.self
+        default: nil
+        }
+    }
+
+    /// The broken shutdown step, for a canary that replaces it (`PoolConfiguration.shutdownSteps`).
+    package var shutdownSteps: (any ShutdownSteps.Type)? {
+        switch self {
+        case .neverJoins: NeverJoins.self
         default: nil
         }
     }
@@ -96,6 +111,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: EveryThreadReceivesTotal.self
         case .doubleDecrement: DoubleDecrement.self
         case .wrappingSum: WrappingSum.self
+        case .claimOnWake: ClaimOnWake.self
+        case .neverJoins: NeverJoins.self
         }
     }
 
@@ -107,6 +124,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .doubleClaim: "FutexSteps.awaitAllClaimed"
         case .relaxedClaim: "FutexSteps.claim"
         case .silentStop: "FutexSteps.wakeAfterStop"
+        case .claimOnWake: "FutexSteps.spinForTask"
+        case .neverJoins: "ShutdownSteps.settleWorkers"
         case .unlockedMerge, .checkThenLock: "SpinLockSteps.acquireLock"
         case .lateUnlock: "SpinLockSteps.releaseAfterFastPath"
         case .relaxedPublication, .doubleDecrement: "SpinLockSteps.publishCount"
@@ -132,6 +151,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: "every locked merge returns its partial sum as the total"
         case .doubleDecrement: "the last decrement of a job takes the count below zero"
         case .wrappingSum: "a sum past UInt64.max wraps instead of failing"
+        case .claimOnWake: "a worker takes any wake-up for a task: the claim underflows the task word and traps"
+        case .neverJoins: "shutdown raises stop but never joins (nor detaches) its workers: their stacks stay mapped"
         }
     }
 
@@ -146,7 +167,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .silentStop, .wrongWord, .dropsContribution, .everyThreadReceivesTotal, .doubleDecrement,
              .doubleClaim: [.stress, .propertyTests]
         case .wrappingSum: [.propertyTests]
-        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock: [.stress]
+        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .claimOnWake: [.stress]
+        case .neverJoins: [.stress, .propertyTests]
         }
     }
 
@@ -164,6 +186,10 @@ public enum Canary: String, CaseIterable, Sendable {
         case .silentStop, .wrongWord: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "1"]
         case .dropsContribution, .doubleDecrement: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .everyThreadReceivesTotal: return ["--threads", "3,4", "--faults", "0", "--noise", "1"]
+        // Spurious wakes are injected faults: a high rate makes them land on parked workers.
+        case .claimOnWake: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
+        // Pool churn, fast: no faults or noise to slow the episodes down.
+        case .neverJoins: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .relaxedClaim, .relaxedPublication, .wrappingSum: return nil
         }
     }

@@ -45,6 +45,10 @@ extension PropertyTests {
                 real = SpinLockStepObservations.observe(CorrectSpinLockSteps.self)
                 let steps = try #require(canary.stepsType as? any SpinLockSteps.Type)
                 variant = SpinLockStepObservations.observe(steps)
+            case .threadPool:
+                real = ShutdownStepObservations.observe(CorrectShutdownSteps.self)
+                let steps = try #require(canary.stepsType as? any ShutdownSteps.Type)
+                variant = ShutdownStepObservations.observe(steps)
             }
             #expect(Set(real.keys) == Set(variant.keys))
             let brokenStep = String(canary.brokenStep.split(separator: ".").last!)
@@ -112,7 +116,10 @@ enum FutexStepObservations {
         let stop = FutexWords.stopValue
         scenario("publishJob/idle") { words in outcome { () throws(ProtocolInterruption) in try Steps.publishJob(words, target: 5) } }
         scenario("publishJob/stopped", task: stop) { words in outcome { () throws(ProtocolInterruption) in try Steps.publishJob(words, target: 5) } }
-        scenario("spinForTask/idle") { words in "\(Steps.spinForTask(words))" }
+        // On a helper thread: a broken spin may park (claim-on-wake), and the test must not.
+        scenario("spinForTask/idle") { words in
+            spinOnHelper { Steps.spinForTask(words) } rescue: { CorrectFutexSteps.rescueWake(words) }
+        }
         scenario("spinForTask/pending", task: 2) { words in "\(Steps.spinForTask(words))" }
         scenario("parkForTask/pending", task: 2) { words in
             parkedThreadReturnsAtOnce { Steps.parkForTask(words) } rescue: { Steps.rescueWake(words) }
@@ -158,6 +165,24 @@ enum FutexStepObservations {
                                 rescue: { CorrectFutexSteps.raiseStop(words) })
         }
         return observations
+    }
+
+    /// Runs a spin step on a helper thread: its result, or, if it parked instead of returning
+    /// within a second, what it returned once `rescue` woke it.
+    private static func spinOnHelper(_ spin: @escaping @Sendable () -> Bool, rescue: () -> Void) -> String {
+        // 0: running; 1: returned false; 2: returned true.
+        let result = Atomic<Int>(0)
+        let helper = NamedThread.startOrDie(name: "fidelity-spin") {
+            // release: pairs with the acquiring loads below (after the join, for clarity).
+            result.store(spin() ? 2 : 1, ordering: .releasing)
+        }
+        let describe = { (value: Int) in value == 0 ? "still running" : "\(value == 2)" }
+        if helper.join(by: Deadline(seconds: TestTiming.oneRealSecond)) {
+            return "returned \(describe(result.load(ordering: .acquiring)))"
+        }
+        rescue()
+        if !helper.join(by: Deadline(seconds: 5)) { helper.detach() }
+        return "parked; after a wake returned \(describe(result.load(ordering: .acquiring)))"
     }
 
     /// A step on a word that is already not 0 must not sleep at all.
@@ -211,8 +236,33 @@ enum SpinLockStepObservations {
     }
 }
 
+/// What the shutdown step does, for one steps type: it settles workers that ended, and a
+/// worker that does not end in time (the real step joins the first and detaches the other).
+enum ShutdownStepObservations {
+    static func observe(_ steps: any ShutdownSteps.Type) -> [String: String] {
+        var observations: [String: String] = [:]
+        func scenario(_ name: String, release: AtomicCounters? = nil, _ bodies: [@Sendable () -> Void]) {
+            let workers = WorkerThreads()
+            do {
+                for (index, body) in bodies.enumerated() { try workers.spawn(thread: index + 1, cpu: nil, body: body) }
+            } catch {
+                observations[name] = "setup failed: \(error)"
+                return
+            }
+            let result = outcome { () throws(PoolError) in try steps.settleWorkers(workers, timeoutNanoseconds: 200_000_000) }
+            release?.store(0, 1)
+            observations[name] = "\(result); unsettled workers \(workers.unsettledCount)"
+        }
+        scenario("settleWorkers/ended", [{}, {}])
+        // [0]: 1 once the stuck worker may end.
+        let release = AtomicCounters(count: 1)
+        scenario("settleWorkers/stuck", release: release, [{}, { _ = Deadline(seconds: 30).wait { release[0] != 0 } }])
+        return observations
+    }
+}
+
 /// A step's result or its error, as text.
-private func outcome<Value>(_ body: () throws(ProtocolInterruption) -> Value) -> String {
+private func outcome<Value, Failure: Error>(_ body: () throws(Failure) -> Value) -> String {
     do { return "returned \(try body())" } catch { return "threw \(error)" }
 }
 

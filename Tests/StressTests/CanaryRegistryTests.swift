@@ -27,7 +27,13 @@ struct CanaryRegistryTests {
             #expect(canary.schedulerType == nil)
             #expect(reducer.name == canary.rawValue)
             #expect(canary.brokenStep.hasPrefix("SpinLockSteps."))
+        case .threadPool:
+            let steps = try #require(canary.shutdownSteps)
+            #expect(canary.schedulerType == nil && canary.reducerType == nil)
+            #expect(steps.variantName == canary.rawValue)
+            #expect(canary.brokenStep.hasPrefix("ShutdownSteps."))
         }
+        if canary.block != .threadPool { #expect(canary.shutdownSteps == nil) }
     }
 
     @Test("Every canary has a detector; the stress driver hunts exactly those it must catch", arguments: Canary.allCases)
@@ -44,6 +50,7 @@ struct CanaryRegistryTests {
         #expect(FutexScheduler.name == "futex")
         #expect(SpinLockReducer.name == "spinlock")
         #expect(CorrectFutexSteps.variantName == nil && CorrectSpinLockSteps.variantName == nil)
+        #expect(CorrectShutdownSteps.variantName == nil && PoolConfiguration().shutdownSteps == CorrectShutdownSteps.self)
     }
 
     @Test("--list-canaries prints the registry: a header and one row per canary")
