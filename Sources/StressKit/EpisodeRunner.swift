@@ -29,6 +29,16 @@ public struct EpisodeRunner {
         }
     }
 
+    /// The pool's blocks and configuration, as dumps print it: "futex+spinlock futex x3 ...".
+    /// A pure function of the episode and the canary, so that the supervisor can print it
+    /// for a driver that died.
+    static func poolLabel(_ episode: Episode, variant: Canary?) -> String {
+        let scheduler = variant?.schedulerType?.name ?? (episode.scheduler == .futex ? FutexScheduler.name : BasicScheduler.name)
+        let reducer = variant?.reducerType?.name ?? SpinLockReducer.name
+        let pool = variant?.shutdownSteps.map { " (\($0.variantName ?? "?") shutdown)" } ?? ""
+        return "\(scheduler)+\(reducer)\(pool) \(episode.configurationLabel)"
+    }
+
     func fail(_ verdict: Verdict, _ message: String, _ episode: Episode, _ jobIndex: Int) -> Never {
         context.terminate(verdict, message, episode: episode.index, jobIndex: jobIndex)
     }
@@ -49,14 +59,15 @@ public struct EpisodeRunner {
     ) -> Int {
         let threadCount = episode.threadCount
         let record = ProbeRecord(context: context, episode: episode.index, threadCount: threadCount,
-                                 noiseLevel: episode.noiseLevel, seed: context.seed)
+                                 noiseLevel: episode.noiseLevel, seed: context.seed, slot: slot)
         // The pool's own join timeout is a backstop, set well past the watchdog's deadline: a
         // stuck shutdown must reach the watchdog first, which dumps, diagnoses and reports a
         // stall (exit 2). With equal deadlines the join's timeout could win the race and turn
         // a stall into a bare "did not join" violation.
         let shutdownTimeout = Duration.seconds(2 * context.options.watchdogSeconds + 1)
-        let configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: episode.spin.policy,
+        var configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: episode.spin.policy,
                                               pinning: episode.pinning, shutdownTimeout: shutdownTimeout)
+        if let steps = context.options.variant?.shutdownSteps { configuration.shutdownSteps = steps }
         slot.enter(.creatingPool, episode: episode.index, jobIndex: first)
         var pool: ThreadPool<Scheduler, Reducer, StressWork, StressProbe>
         do {
@@ -70,7 +81,7 @@ public struct EpisodeRunner {
         let reducer = pool.reducer
         record.wakeHook = { scheduler.wakeSpuriously() }
         slot.attach(PoolView(
-            record: record, label: "\(Scheduler.name)+\(Reducer.name) \(episode.configurationLabel)",
+            record: record, label: Self.poolLabel(episode, variant: context.options.variant),
             schedulerDiagnostics: { scheduler.diagnostics }, reducerDiagnostics: { reducer.diagnostics },
             wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.self == BasicScheduler.self))
         defer { slot.attach(nil) }

@@ -24,12 +24,14 @@ public final class ProbeRecord: @unchecked Sendable {
     let noise: ThreadNoise
     let witnesses: WitnessCheck
 
-    public init(context: RunContext, episode: Int, threadCount: Int, noiseLevel: Int, seed: UInt64) {
+    /// `slot`: the caller slot whose shared lines hold the traces (`RunnerSlot.traceStorage`),
+    /// so that they outlive a crash; nil: traces of its own.
+    public init(context: RunContext, episode: Int, threadCount: Int, noiseLevel: Int, seed: UInt64, slot: RunnerSlot? = nil) {
         self.context = context
         self.episode = episode
         self.threadCount = threadCount
         board = WitnessBoard(threadCount: threadCount)
-        traces = ThreadTraces(threadCount: threadCount)
+        traces = ThreadTraces(threadCount: threadCount, storage: slot?.traceStorage)
         noise = ThreadNoise(level: noiseLevel, threadCount: threadCount, seed: seed, episode: episode)
         faults = FaultTrigger(statistics: context.statistics, traces: traces, lockOwnership: lockOwnership)
         witnesses = WitnessCheck(board: board, threadCount: threadCount)

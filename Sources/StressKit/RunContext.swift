@@ -3,7 +3,12 @@ import Pool
 import PoolSupport
 
 /// One stress run: its options, seed and plan, the shared counters, the caller threads'
-/// slots, and the single exit door for violations and stalls.
+/// slots, the state a supervisor can read (`SharedRunState`), and the single exit door for
+/// violations and stalls.
+///
+/// An interrupt (SIGINT, SIGTERM: `interrupt(by:)`) ends the run like its deadline does:
+/// each caller finishes its job in progress and shuts its pool down, and the driver reports
+/// what ran with the verdict `interrupted`.
 ///
 /// `terminate` may be called from any thread (a pool worker that saw a broken invariant,
 /// the watchdog); the first call wins, prints the verdict, the replay command and the
@@ -18,21 +23,45 @@ public final class RunContext: @unchecked Sendable {
     public let digest: UInt64
     public let statistics = StressStatistics()
     public let slots: [RunnerSlot]
+    /// Where the slots, the traces, the published statistics and the crash record live: the
+    /// supervisor's mapping, or private memory when no supervisor watches.
+    public let shared: SharedRunState
     public let startedAt: UInt64
     public let deadline: UInt64
+    /// The footprint bound the watchdog checks while pools come and go; set by the driver
+    /// before its threads start (nil: not checked, as in the supervisor's view of a run).
+    public internal(set) var resourceBudget: ResourceBudget?
     private let terminateMutex = CheckedMutex()
 
-    public init(options: StressOptions, seed: UInt64, callerThreads: Int) {
+    /// `shared`: the supervisor's state, to be written by this run (or read, by the
+    /// supervisor itself); nil: private memory.
+    public init(options: StressOptions, seed: UInt64, callerThreads: Int, shared: SharedRunState? = nil) {
         self.options = options
         self.seed = seed
         plan = StressPlan(seed: seed, options: options)
         digest = plan.digest()
-        slots = (0..<callerThreads).map(RunnerSlot.init(index:))
+        let state = shared ?? .privateState(callerThreads: callerThreads)
+        precondition(state.callerThreads == callerThreads, "RunContext: a shared state of \(state.callerThreads) slots for \(callerThreads) callers")
+        self.shared = state
+        slots = (0..<callerThreads).map { RunnerSlot(index: $0, state: state) }
         startedAt = MonotonicClock.nanoseconds()
         deadline = startedAt &+ UInt64(options.seconds * 1e9)
     }
 
-    public var timeIsUp: Bool { MonotonicClock.nanoseconds() >= deadline }
+    /// The run's time is up: its deadline passed, or it was interrupted.
+    public var timeIsUp: Bool { MonotonicClock.nanoseconds() >= deadline || shared[.interruptSignal] != 0 }
+
+    /// The first interrupting signal, or nil.
+    public var interruptSignal: Int32? { shared.interruptSignal }
+
+    /// Records an interrupt (the first one counts): the callers stop after their jobs in
+    /// progress. Returns false if the run was already interrupted.
+    @discardableResult
+    public func interrupt(by signal: Int32) -> Bool {
+        guard shared[.interruptSignal] == 0 else { return false }
+        shared[.interruptSignal] = UInt64(signal)
+        return true
+    }
     public var elapsedSeconds: Double { Double(MonotonicClock.nanoseconds() &- startedAt) / 1e9 }
     public var watchdogNanoseconds: UInt64 { UInt64(options.watchdogSeconds * 1e9) }
 
@@ -55,8 +84,25 @@ public final class RunContext: @unchecked Sendable {
 
     private func reportAndExit(_ verdict: Verdict, _ message: String, episode: Int, jobIndex: Int) -> Never {
         let elapsed = elapsedSeconds
-        let title = verdict.exitCode == StressExitCode.stall ? "STALL" : "VIOLATION"
-        var text = "\n\(title) (\(verdict.rawValue)) after \(String(format3(elapsed))) s: \(message)\n"
+        // If this process dies while it reports, its supervisor says what it was reporting.
+        shared[.reportingVerdict] = UInt64(Verdict.allCases.firstIndex(of: verdict)! + 1)
+        ConsoleOutput.error(findingText(verdict, message, episode: episode, jobIndex: jobIndex, elapsedSeconds: elapsed))
+        let report = StressSummary(context: self, verdict: verdict, message: message, episode: episode,
+                                   jobIndex: jobIndex, elapsedSeconds: elapsed)
+        ConsoleOutput.out(report.text)
+        report.writeJSONIfRequested(options: options)
+        _exit(verdict.exitCode)
+    }
+}
+
+extension RunContext {
+    /// The verdict's heading, the place (episode, configuration, job) and the replay line:
+    /// what the driver prints on stderr when a run ends with a finding, and the supervisor
+    /// for a driver that died. `replayLabel`: what the replay line is for ("continue", for an
+    /// interrupted run).
+    func findingText(_ verdict: Verdict, _ message: String, episode: Int, jobIndex: Int, elapsedSeconds elapsed: Double,
+                     replayLabel: String = "replay") -> String {
+        var text = "\n\(verdict.title) (\(verdict.rawValue)) after \(String(format3(elapsed))) s: \(message)\n"
         if episode >= 0 {
             let episodePlan = plan.episode(episode)
             text += "  episode \(episode) (\(episodePlan.configurationLabel)), job index \(jobIndex)"
@@ -64,14 +110,9 @@ public final class RunContext: @unchecked Sendable {
                 let job = episodePlan.jobs[jobIndex]
                 text += ": target \(job.target)" + (job.fault.map { ", fault \($0.label)" } ?? "")
             }
-            text += "\n  replay: \(replayCommand(episode: episode))\n"
+            text += "\n  \(replayLabel): \(replayCommand(episode: episode))\n"
         }
-        ConsoleOutput.error(text)
-        let report = StressSummary(context: self, verdict: verdict, message: message, episode: episode,
-                                   jobIndex: jobIndex, elapsedSeconds: elapsed)
-        ConsoleOutput.out(report.text)
-        report.writeJSONIfRequested(options: options)
-        _exit(verdict.exitCode)
+        return text
     }
 }
 

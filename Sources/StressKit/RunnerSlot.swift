@@ -14,9 +14,12 @@ public struct PoolView: @unchecked Sendable {
     public let parksOnGeneration: Bool
 }
 
-/// One caller thread's state, as the watchdog sees it.
+/// One caller thread's state, as the watchdog sees it, and as the supervisor finds it after
+/// the driver died.
 ///
-/// The phase words are atomics written by the caller thread and read by the watchdog; the
+/// The phase words are atomics written by the caller thread and read by the watchdog; they
+/// live in the run's shared state (`SharedRunState`, one line per slot), followed by the
+/// traces of the slot's current pool, so that a crash cannot take them with it. The
 /// attached `PoolView` is guarded by a `CheckedMutex` (cold: once per pool).
 public final class RunnerSlot: @unchecked Sendable {
     public enum Phase: Int, Sendable, CustomStringConvertible {
@@ -32,42 +35,77 @@ public final class RunnerSlot: @unchecked Sendable {
         }
     }
 
+    /// The slot's words in the shared state.
+    enum Word: Int, CaseIterable {
+        case phase = 0
+        case phaseStarted
+        /// Episode and job index as bit patterns of `Int` (-1: none).
+        case episode
+        case jobIndex
+        /// Counts phase changes: the watchdog's rescue checks whether the caller moved on.
+        case progress
+        /// Threads of the attached pool (0: none attached): how many trace lines are live.
+        case attachedThreads
+        /// `pthread_self()` of the caller thread, for crash reports.
+        case callerThread
+    }
+
     public let index: Int
-    let phaseWord = Atomic<Int>(0)
-    let phaseStarted = Atomic<UInt64>(0)
-    let episodeWord = Atomic<Int>(-1)
-    let jobIndexWord = Atomic<Int>(-1)
-    /// Counts phase changes: the watchdog's rescue checks whether the caller moved on.
-    let progress = Atomic<UInt64>(0)
+    /// Keeps the mapping alive.
+    let state: SharedRunState
+    private let words: UnsafeMutablePointer<Atomic<UInt64>>
     private let mutex = CheckedMutex()
     private var view: PoolView?
 
-    public init(index: Int) {
+    public init(index: Int, state: SharedRunState) {
+        precondition(Word.allCases.count <= SharedRunState.slotHeaderWords, "RunnerSlot: its words must fit in its line")
         self.index = index
+        self.state = state
+        words = state.slotWords(index)
+        self[.episode] = UInt64(bitPattern: -1)
+        self[.jobIndex] = UInt64(bitPattern: -1)
+    }
+
+    subscript(word: Word) -> UInt64 {
+        // relaxed, all: watchdog and supervisor snapshots; the phase start time is what the
+        // watchdog acts on, and a torn snapshot only delays a stall report by one poll.
+        get { words[word.rawValue].load(ordering: .relaxed) }
+        set { words[word.rawValue].store(newValue, ordering: .relaxed) }
+    }
+
+    /// Where the slot's pool keeps its thread traces (`ThreadTraces`).
+    var traceStorage: SharedTraceStorage { SharedTraceStorage(words: state.traceWords(slot: index), owner: state) }
+
+    /// Caller thread, once: names this thread as the slot's caller in crash reports.
+    public func registerCallerThread() {
+        self[.callerThread] = SharedRunState.currentThreadHandle
     }
 
     /// Caller thread: enters a phase (the watchdog times every phase but idle).
     public func enter(_ phase: Phase, episode: Int, jobIndex: Int) {
-        // relaxed, all: watchdog snapshots; the phase start time is what it acts on, and a
-        // torn snapshot only delays a stall report by one poll.
-        episodeWord.store(episode, ordering: .relaxed)
-        jobIndexWord.store(jobIndex, ordering: .relaxed)
-        phaseStarted.store(MonotonicClock.nanoseconds(), ordering: .relaxed)
-        phaseWord.store(phase.rawValue, ordering: .relaxed)
-        progress.wrappingAdd(1, ordering: .relaxed)
+        self[.episode] = UInt64(bitPattern: Int64(episode))
+        self[.jobIndex] = UInt64(bitPattern: Int64(jobIndex))
+        self[.phaseStarted] = MonotonicClock.nanoseconds()
+        self[.phase] = UInt64(phase.rawValue)
+        // relaxed: as in the subscript.
+        words[Word.progress.rawValue].wrappingAdd(1, ordering: .relaxed)
     }
 
     public func attach(_ view: PoolView?) {
         mutex.withLock { self.view = view }
+        self[.attachedThreads] = UInt64(view?.record.threadCount ?? 0)
     }
 
     public var attachedView: PoolView? {
         mutex.withLock { view }
     }
 
-    public var phase: Phase { Phase(rawValue: phaseWord.load(ordering: .relaxed)) ?? .idle }
-    public var phaseStartedAt: UInt64 { phaseStarted.load(ordering: .relaxed) }
-    public var episode: Int { episodeWord.load(ordering: .relaxed) }
-    public var jobIndex: Int { jobIndexWord.load(ordering: .relaxed) }
-    public var progressCount: UInt64 { progress.load(ordering: .relaxed) }
+    public var phase: Phase { Phase(rawValue: Int(truncatingIfNeeded: self[.phase])) ?? .idle }
+    public var phaseStartedAt: UInt64 { self[.phaseStarted] }
+    public var episode: Int { Int(truncatingIfNeeded: Int64(bitPattern: self[.episode])) }
+    public var jobIndex: Int { Int(truncatingIfNeeded: Int64(bitPattern: self[.jobIndex])) }
+    public var progressCount: UInt64 { self[.progress] }
+    /// Threads of the pool attached now (0: none), as the shared state says.
+    public var attachedThreadCount: Int { Int(self[.attachedThreads]) }
+    var callerThreadHandle: UInt64 { self[.callerThread] }
 }

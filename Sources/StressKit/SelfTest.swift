@@ -8,7 +8,9 @@ import Pool
 /// A child process, because a detected canary is often a stuck pool: a lost wake-up or a
 /// stop that never came leaves threads that can never be joined. The child's own watchdog
 /// reports the stall and exits 2; should even that fail, the parent kills the child after
-/// its budget, so the self-test cannot hang. Only the noise, the faults and the thread counts
+/// its budget, so the self-test cannot hang. Each child is a whole `stress` (its supervisor
+/// and its driver): a canary that traps is detected as the verdict `crash` (exit 4), with
+/// the supervisor's report. Only the noise, the faults and the thread counts
 /// are tuned per canary (`Canary.selfTestFlags`, flags of the child), never the canaries.
 public struct SelfTest {
     public let options: StressOptions
@@ -81,8 +83,12 @@ public struct SelfTest {
         let verdict = readVerdict(jsonPath)
         let tail = logTail(logPath)
         unlink(jsonPath)
-        // A child killed while writing its report leaves the atomic writer's temporary file.
-        unlink(FileAccess.temporaryPath(for: jsonPath, pid: child))
+        // A child killed while writing its report leaves the atomic writer's temporary file,
+        // named after the process that wrote it (the child's driver, or the child itself).
+        let leftover = FileAccess.lastComponent(of: FileAccess.temporaryPath(for: jsonPath, pid: 0)).dropLast()
+        for entry in FileAccess.entries(of: "/tmp") where FileAccess.lastComponent(of: entry.path).hasPrefix(leftover) {
+            unlink(entry.path)
+        }
         unlink(logPath)
         if killed {
             return Row(canary: canary, detected: false, how: "hung", seconds: seconds, note: "killed after \(Int(options.seconds + 15)) s; the child's watchdog did not end it. Log: \(tail)")
@@ -92,7 +98,7 @@ public struct SelfTest {
             return Row(canary: canary, detected: true, how: "crash", seconds: seconds, note: "child died of signal \(status & 0x7F): \(tail)")
         }
         switch (status >> 8) & 0xFF {
-        case StressExitCode.violation, StressExitCode.stall:
+        case StressExitCode.violation, StressExitCode.stall, StressExitCode.crash:
             return Row(canary: canary, detected: true, how: verdict ?? "exit \((status >> 8) & 0xFF)", seconds: seconds, note: "")
         case StressExitCode.passed:
             return Row(canary: canary, detected: false, how: "-", seconds: seconds, note: "ran \(options.seconds) s without a violation")

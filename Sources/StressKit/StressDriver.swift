@@ -6,13 +6,20 @@ import Synchronization
 
 /// The `stress` command: parses the command line, then runs the plan on several caller
 /// threads at once (each driving its own pools) under the watchdog, or runs the self-test.
+///
+/// The `stress` executable runs as two processes (`StressSupervisor`): this function, given
+/// the executable, starts the driver as a child and reports on it if it dies; in the child
+/// (`SharedRunState.environmentKey` set), it runs the plan. Called without an executable
+/// (tests, a library user), it runs the plan in this process, unsupervised.
 public enum StressDriver {
     /// Caller threads, each with its own pool at any time: oversubscription is where spin
     /// protocols break.
     public static let callerThreads = 2
 
     /// Runs `stress` with `arguments` (without the program name); returns the exit code.
-    public static func main(arguments: [String]) -> Int32 {
+    /// `executable`: this program's path, to re-execute as the supervised driver (nil: run
+    /// in this process).
+    public static func main(arguments: [String], executable: String? = nil) -> Int32 {
         if let name = arguments.first, let subcommand = StressSubcommand(rawValue: name) {
             return subcommand.run(Array(arguments.dropFirst()))
         }
@@ -44,17 +51,37 @@ public enum StressDriver {
         if options.selfTest { return SelfTest(options: options).run() }
         var system = SystemRandomNumberGenerator()
         let seed = options.seed ?? system.next()
+        if let path = getenv(SharedRunState.environmentKey).map({ String(cString: $0) }) {
+            do {
+                return run(options: options, seed: seed, shared: try SharedRunState.attach(path: path, callerThreads: callerThreads))
+            } catch {
+                ConsoleOutput.error("stress: cannot use the supervisor's state (\(SharedRunState.environmentKey)=\(path)): \(error)\n")
+                return StressExitCode.usage
+            }
+        }
+        if let executable {
+            return StressSupervisor(options: options, arguments: arguments, seed: seed, executable: executable).run()
+        }
         return run(options: options, seed: seed)
     }
 
-    static func run(options: StressOptions, seed: UInt64) -> Int32 {
-        let context = RunContext(options: options, seed: seed, callerThreads: callerThreads)
+    /// Runs the plan in this process and reports; returns the exit code (a finding ends the
+    /// process from `RunContext.terminate` instead). SIGINT and SIGTERM stay blocked in the
+    /// calling thread afterwards: the watchdog took them while it ran (`InterruptSignals`).
+    static func run(options: StressOptions, seed: UInt64, shared: SharedRunState? = nil) -> Int32 {
+        // Before any thread exists, so that every thread of the run inherits the mask.
+        InterruptSignals.block()
+        let context = RunContext(options: options, seed: seed, callerThreads: callerThreads, shared: shared)
+        context.shared.driverStarted(at: context.startedAt)
+        FatalSignalRecorder.install(context.shared)
         ConsoleOutput.out("stress \(RunContext.version): seed \(seed), plan digest \(hex(context.digest)), "
                           + "\(options.seconds) s, threads \(context.plan.threadCounts.map(String.init).joined(separator: ",")), "
                           + "schedulers \(context.plan.schedulers.map(\.rawValue).joined(separator: ",")), faults \(options.faultRate), "
                           + "noise \(options.noiseLevel), watchdog \(options.watchdogSeconds) s, \(callerThreads) caller threads"
                           + (options.variant.map { ", VARIANT \($0.rawValue)" } ?? "")
                           + (options.fromEpisode > 0 ? ", from episode \(options.fromEpisode)" : "") + "\n")
+        context.resourceBudget = ResourceBudget(baseline: ProcessFootprint.sample(), callers: callerThreads,
+                                                maximumPoolThreads: context.plan.threadCounts.max() ?? 1, helperThreads: 1)
         let watchdog = Watchdog(context: context)
         watchdog.start()
         // After the watchdog started: ThreadSanitizer starts its own thread at the first
@@ -63,6 +90,7 @@ public enum StressDriver {
         let nextEpisode = Atomic<Int>(options.fromEpisode)
         let callers = context.slots.map { slot in
             NamedThread.startOrDie(name: "stress-caller-\(slot.index)") {
+                slot.registerCallerThread()
                 let runner = EpisodeRunner(context: context, slot: slot)
                 while !context.timeIsUp {
                     // relaxed: a ticket counter; the episode itself is a pure function.
@@ -83,11 +111,34 @@ public enum StressDriver {
         if threadsAfter != threadsBefore {
             context.terminate(.invariant, "\(threadsAfter - threadsBefore) thread(s) still alive after every pool was shut down (/proc/self/task: \(threadsBefore) before, \(threadsAfter) after)", episode: -1, jobIndex: -1)
         }
+        if let crossed = context.resourceBudget?.check(ProcessFootprint.sample()) {
+            context.terminate(.resourceLeak, "after every pool was shut down, the process holds \(crossed)", episode: -1, jobIndex: -1)
+        }
         watchdog.stop()
-        let report = StressSummary(context: context, verdict: .passed, message: "no violation", episode: -1,
+        let report: StressSummary
+        if let signal = context.interruptSignal {
+            report = interruptedReport(context, signal: signal, elapsed: elapsed)
+        } else {
+            report = StressSummary(context: context, verdict: .passed, message: "no violation", episode: -1,
                                    jobIndex: -1, elapsedSeconds: elapsed)
+        }
         ConsoleOutput.out(report.text)
         report.writeJSONIfRequested(options: options)
-        return StressExitCode.passed
+        return report.exitCode
+    }
+
+    /// The report of a run that SIGINT or SIGTERM stopped early: every caller finished its
+    /// job in progress and shut its pool down. It names where the plan stopped (the earliest
+    /// episode a caller was in) with the command that continues it from there.
+    static func interruptedReport(_ context: RunContext, signal: Int32, elapsed: Double) -> StressSummary {
+        let stopped = context.slots.filter { $0.episode >= 0 }.min { ($0.episode, $0.jobIndex) < ($1.episode, $1.jobIndex) }
+        let jobs = context.statistics.jobs.load(ordering: .relaxed)
+        let message = "stopped by \(SignalNames.name(signal)), \(format3(elapsed)) s into a \(context.options.seconds) s run: "
+            + "the jobs in progress finished and every pool was shut down; the summary covers the \(jobs) jobs that ran"
+        ConsoleOutput.error(context.findingText(.interrupted, message, episode: stopped?.episode ?? -1,
+                                                jobIndex: stopped?.jobIndex ?? -1, elapsedSeconds: elapsed, replayLabel: "continue"))
+        return StressSummary(context: context, verdict: .interrupted, message: message, episode: stopped?.episode ?? -1,
+                             jobIndex: stopped?.jobIndex ?? -1, elapsedSeconds: elapsed,
+                             exitCode: StressExitCode.interrupted(by: signal))
     }
 }

@@ -120,3 +120,62 @@ public final class StressStatistics: @unchecked Sendable {
         return rows
     }
 }
+
+extension StressStatistics {
+    /// The named counters' values, in the order of their shared words.
+    private var namedCounterValues: [UInt64] {
+        // relaxed, all: see `copy(to:)`.
+        [jobs.load(ordering: .relaxed), faultsInjected.load(ordering: .relaxed), stopsPropagated.load(ordering: .relaxed),
+         faultsNotReached.load(ordering: .relaxed), poolsCreated.load(ordering: .relaxed), episodes.load(ordering: .relaxed),
+         worstLatency.load(ordering: .relaxed)]
+    }
+
+    private static let namedCounterCount = 7
+
+    private var tables: [(words: UnsafeMutablePointer<Atomic<UInt64>>, count: Int)] {
+        [(perConfiguration, SchedulerKind.allCases.count * Self.configurationColumns),
+         (perFault, FaultKind.allCases.count * Self.pointColumns),
+         (latencyBuckets, Self.bucketCount)]
+    }
+
+    /// Words in the shared copy (`SharedRunState`): the named counters, then each table.
+    static var sharedWordCount: Int {
+        namedCounterCount + SchedulerKind.allCases.count * configurationColumns + FaultKind.allCases.count * pointColumns + bucketCount
+    }
+
+    /// Copies every counter to `words` (`sharedWordCount` of them): the watchdog publishes
+    /// them for the supervisor. relaxed, all: tallies, read by the supervisor only after
+    /// the driver died (or as a torn snapshot nobody acts on).
+    func copy(to words: UnsafeMutablePointer<Atomic<UInt64>>) {
+        var index = 0
+        for value in namedCounterValues {
+            words[index].store(value, ordering: .relaxed)
+            index += 1
+        }
+        for table in tables {
+            for offset in 0..<table.count {
+                words[index].store(table.words[offset].load(ordering: .relaxed), ordering: .relaxed)
+                index += 1
+            }
+        }
+    }
+
+    /// Sets every counter from a shared copy (`copy(to:)`): the supervisor's view of a driver
+    /// that died. relaxed, all: as in `copy(to:)`.
+    func load(from words: UnsafeMutablePointer<Atomic<UInt64>>) {
+        jobs.store(words[0].load(ordering: .relaxed), ordering: .relaxed)
+        faultsInjected.store(words[1].load(ordering: .relaxed), ordering: .relaxed)
+        stopsPropagated.store(words[2].load(ordering: .relaxed), ordering: .relaxed)
+        faultsNotReached.store(words[3].load(ordering: .relaxed), ordering: .relaxed)
+        poolsCreated.store(words[4].load(ordering: .relaxed), ordering: .relaxed)
+        episodes.store(words[5].load(ordering: .relaxed), ordering: .relaxed)
+        worstLatency.store(words[6].load(ordering: .relaxed), ordering: .relaxed)
+        var index = Self.namedCounterCount
+        for table in tables {
+            for offset in 0..<table.count {
+                table.words[offset].store(words[index].load(ordering: .relaxed), ordering: .relaxed)
+                index += 1
+            }
+        }
+    }
+}

@@ -52,6 +52,12 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     public var violations: Int
     /// The rule-of-three bound over the jobs run, or why there is none.
     public var confidence: String
+    /// For a driver that died of a signal: the signal, the thread, every caller's state
+    /// (`CrashSection`). nil otherwise, and in reports older than this field.
+    public var crash: CrashSection?
+    /// The process's footprint across pool churn: baseline, peak and bound (`ResourceBudget`).
+    /// nil where it was not measured (reports written by the supervisor, older reports).
+    public var resources: ResourceSection?
 
     /// Jobs run on one scheduler with one thread count.
     public struct ConfigurationRow: Codable, Sendable, Equatable {
@@ -107,8 +113,10 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     }
 
     /// The report of a run that ended with `verdict`; `episode` and `jobIndex` are -1 when
-    /// the run did not stop inside an episode.
-    public init(context: RunContext, verdict: Verdict, message: String, episode: Int, jobIndex: Int, elapsedSeconds: Double) {
+    /// the run did not stop inside an episode. `exitCode`: the verdict's own unless given
+    /// (an interrupted run's depends on the signal).
+    public init(context: RunContext, verdict: Verdict, message: String, episode: Int, jobIndex: Int, elapsedSeconds: Double,
+                exitCode: Int32? = nil) {
         let statistics = context.statistics
         let jobs = statistics.jobs.load(ordering: .relaxed)
         schemaVersion = Self.currentSchemaVersion
@@ -117,7 +125,7 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         planDigest = hex(context.digest)
         variant = context.options.variant?.rawValue
         self.verdict = verdict.rawValue
-        exitCode = verdict.exitCode
+        self.exitCode = exitCode ?? verdict.exitCode
         self.message = message
         self.episode = episode >= 0 ? episode : nil
         self.jobIndex = jobIndex >= 0 ? jobIndex : nil
@@ -139,8 +147,9 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
             p50: statistics.latencyPercentile(0.5), p90: statistics.latencyPercentile(0.9),
             p99: statistics.latencyPercentile(0.99), p99_9: statistics.latencyPercentile(0.999),
             max: statistics.worstLatency.load(ordering: .relaxed))
-        violations = verdict == .passed ? 0 : 1
-        confidence = Self.confidence(passed: verdict == .passed, jobs: jobs)
+        violations = verdict.isFinding ? 1 : 0
+        confidence = Self.confidence(passed: !verdict.isFinding, jobs: jobs)
+        resources = context.resourceBudget.map(ResourceSection.init(budget:))
     }
 
     /// "0 failures in N jobs: failure rate < 3/N at 95%" (the rule of three).
@@ -171,6 +180,7 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         lines.append("stops propagated: \(stopsPropagated)")
         lines.append("latency: " + latencyNanoseconds.labelled.map { "\($0.label) \(duration($0.nanoseconds))" }.joined(separator: ", "))
         lines.append("violations: \(violations)")
+        if let resources { lines.append(resources.line) }
         lines.append(confidence)
         return lines.joined(separator: "\n") + "\n"
     }

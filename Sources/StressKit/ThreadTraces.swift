@@ -1,12 +1,23 @@
+import Glibc
 import Pool
 import Synchronization
+
+/// Trace words that belong to someone else (a caller slot's lines in the run's shared state,
+/// `SharedRunState`): `ThreadTraces` writes there instead of allocating, and keeps `owner`
+/// alive.
+struct SharedTraceStorage {
+    let words: UnsafeMutablePointer<Atomic<UInt64>>
+    let owner: AnyObject
+}
 
 /// What each pool thread last did, as its probe points record it: the last point, its value
 /// and time (the watchdog's dump), and the jobs it last claimed and contributed to (the
 /// per-job checks, and the fault trigger's "contributed yet?").
 ///
 /// One cache line per thread (`CacheLine.words` words), written only by that thread. The
-/// caller reads the claims after a job; the watchdog reads snapshots, which may be torn.
+/// caller reads the claims after a job; the watchdog reads snapshots, which may be torn. In
+/// the stress driver the lines live in the run's shared state (`SharedTraceStorage`), so
+/// that the supervisor still reads them after the process died.
 final class ThreadTraces: @unchecked Sendable {
     /// A thread's words, in its line.
     enum Field: Int, CaseIterable {
@@ -19,21 +30,44 @@ final class ThreadTraces: @unchecked Sendable {
         case claimedJob
         /// The job of the thread's last count decrement.
         case contributedJob
+        /// `pthread_self()` of the thread at its last point: names the thread of a crash.
+        case threadHandle
     }
 
     let threadCount: Int
     private let words: UnsafeMutablePointer<Atomic<UInt64>>
+    /// nil: the words are this object's own (allocated here, freed in deinit).
+    private let storage: SharedTraceStorage?
 
-    init(threadCount: Int) {
+    /// Traces in words of their own, or in `storage` (which must hold `threadCount` lines),
+    /// cleared.
+    init(threadCount: Int, storage: SharedTraceStorage? = nil) {
         precondition(Field.allCases.count <= CacheLine.words, "ThreadTraces: the fields must fit in one cache line")
         self.threadCount = threadCount
-        words = .allocate(capacity: threadCount * CacheLine.words)
-        for index in 0..<(threadCount * CacheLine.words) { (words + index).initialize(to: Atomic(0)) }
+        self.storage = storage
+        if let storage {
+            words = storage.words
+            // relaxed: cleared before the pool's threads exist; their creation orders it.
+            for index in 0..<(threadCount * CacheLine.words) { words[index].store(0, ordering: .relaxed) }
+        } else {
+            words = .allocate(capacity: threadCount * CacheLine.words)
+            for index in 0..<(threadCount * CacheLine.words) { (words + index).initialize(to: Atomic(0)) }
+        }
+    }
+
+    /// A reader's view of traces someone else writes (the supervisor's view of a dead
+    /// driver's slot): nothing is cleared.
+    init(reading storage: SharedTraceStorage, threadCount: Int) {
+        self.threadCount = threadCount
+        self.storage = storage
+        words = storage.words
     }
 
     deinit {
-        words.deinitialize(count: threadCount * CacheLine.words)
-        words.deallocate()
+        if storage == nil {
+            words.deinitialize(count: threadCount * CacheLine.words)
+            words.deallocate()
+        }
     }
 
     /// Thread `thread`'s word `field`: each access states its own ordering.
@@ -49,6 +83,30 @@ final class ThreadTraces: @unchecked Sendable {
         self[thread, .lastPoint].pointee.store(UInt64(point.rawValue) &+ 1, ordering: .relaxed)
         self[thread, .lastValue].pointee.store(value, ordering: .relaxed)
         self[thread, .lastTime].pointee.store(MonotonicClock.nanoseconds(), ordering: .relaxed)
+        self[thread, .threadHandle].pointee.store(UInt64(pthread_self()), ordering: .relaxed)
+    }
+
+    /// The pool thread whose last point was passed by the thread `handle`, or nil.
+    func thread(withHandle handle: UInt64) -> Int? {
+        // relaxed: a snapshot of a dead process's words (see `SharedRunState`).
+        (0..<threadCount).first { self[$0, .threadHandle].pointee.load(ordering: .relaxed) == handle }
+    }
+
+    /// Each thread's last probe point, one line each: the watchdog's dump and the crash
+    /// report. `marked` is flagged (the thread that crashed).
+    func describe(now: UInt64, marked: Int? = nil) -> String {
+        var text = ""
+        for thread in 0..<threadCount {
+            let last = lastPoint(of: thread)
+            let name = thread == 0 ? "caller  " : "worker \(thread)"
+            let flag = thread == marked ? " <- died here" : ""
+            if let point = last.point {
+                text += "  \(name): last point '\(point)' (value \(last.value)) \(duration(now &- last.time)) ago\(flag)\n"
+            } else {
+                text += "  \(name): no probe point reached yet\(flag)\n"
+            }
+        }
+        return text
     }
 
     /// Snapshot of one thread's trace, for the watchdog.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// How a stress run ended, and its exit code.
 public enum Verdict: String, Sendable, CaseIterable {
     /// No violation. Exit 0.
@@ -11,12 +13,41 @@ public enum Verdict: String, Sendable, CaseIterable {
     case stall
     /// A stall where a worker sleeps although work is pending for it. Exit 2.
     case lostWakeup = "lost wake-up"
+    /// Threads, address space, resident memory or memory mappings grew past the bound a
+    /// correct run never crosses while pools were created and destroyed (`ResourceBudget`):
+    /// a pool that leaks its workers' stacks, say. Exit 1.
+    case resourceLeak = "resource leak"
+    /// The driver process died of a signal (a trap, SIGSEGV, SIGBUS, SIGABRT, ...); its
+    /// supervisor wrote the report from the state the driver left (`StressSupervisor`). Exit 4.
+    case crash
+    /// SIGINT or SIGTERM stopped the run before its time: the report covers what ran.
+    /// Exit 128 + the signal: 130 (SIGINT) or 143 (SIGTERM).
+    case interrupted
 
+    /// The exit code; for `interrupted` the SIGINT one (`StressExitCode.interrupted(by:)`
+    /// gives the code of each signal).
     public var exitCode: Int32 {
         switch self {
         case .passed: 0
-        case .wrongResult, .invariant: 1
+        case .wrongResult, .invariant, .resourceLeak: 1
         case .stall, .lostWakeup: 2
+        case .crash: StressExitCode.crash
+        case .interrupted: StressExitCode.interrupted(by: SIGINT)
+        }
+    }
+
+    /// Whether the run found a defect (a violation, a stall, a leak or a crash): the jobs it
+    /// ran then bound nothing. `passed` and `interrupted` found none.
+    public var isFinding: Bool { self != .passed && self != .interrupted }
+
+    /// The heading of the report's first line ("VIOLATION", "STALL", ...).
+    var title: String {
+        switch self {
+        case .passed: "PASSED"
+        case .wrongResult, .invariant, .resourceLeak: "VIOLATION"
+        case .stall, .lostWakeup: "STALL"
+        case .crash: "CRASH"
+        case .interrupted: "INTERRUPTED"
         }
     }
 }
@@ -27,5 +58,11 @@ public enum StressExitCode {
     public static let violation: Int32 = 1
     public static let stall: Int32 = 2
     public static let canarySurvived: Int32 = 3
+    /// The driver died of a signal; the report is its supervisor's (`Verdict.crash`).
+    public static let crash: Int32 = 4
     public static let usage: Int32 = 64
+
+    /// An interrupted run's code: 128 + the signal, as a shell reports a process the signal
+    /// killed: 130 for SIGINT, 143 for SIGTERM.
+    public static func interrupted(by signal: Int32) -> Int32 { 128 + signal }
 }

@@ -15,16 +15,27 @@ import Synchronization
 /// ThreadSanitizer cannot see when every field is atomic: docs/PLATFORM.md, "Lost updates
 /// with all-atomic fields"); issue one rescue wake and report whether the job then moved
 /// on; exit 2.
+///
+/// At each poll it also: collects SIGINT and SIGTERM (`InterruptSignals`: blocked in every
+/// thread, pending until taken here) and interrupts the run; copies the statistics into the
+/// shared state for the supervisor (`SharedRunState`); notices a supervisor that is gone and
+/// stops the run as if interrupted; and, every `resourceCheckNanoseconds`, checks the
+/// process's footprint against the run's `ResourceBudget` (verdict `resource leak`, exit 1).
 public final class Watchdog: @unchecked Sendable {
     let context: RunContext
     let finished = Atomic<Bool>(false)
     private var thread: NamedThread?
     static let pollMicroseconds: UInt32 = 20_000
+    /// Sampling /proc/self/maps costs about a millisecond per few thousand mappings.
+    static let resourceCheckNanoseconds: UInt64 = 250_000_000
 
     public init(context: RunContext) { self.context = context }
 
     public func start() {
-        thread = NamedThread.startOrDie(name: "stress-watchdog") { [self] in run() }
+        thread = NamedThread.startOrDie(name: "stress-watchdog") { [self] in
+            context.shared[.watchdogThread] = SharedRunState.currentThreadHandle
+            run()
+        }
     }
 
     public func stop() {
@@ -36,9 +47,20 @@ public final class Watchdog: @unchecked Sendable {
 
     func run() {
         var nextProgress = MonotonicClock.nanoseconds() &+ 1_000_000_000
+        var nextResourceCheck = MonotonicClock.nanoseconds()
+        let supervisor = pid_t(truncatingIfNeeded: context.shared[.supervisorPID])
         while !finished.load(ordering: .relaxed) {
-            usleep(Self.pollMicroseconds)
+            // The poll's sleep: woken early by SIGINT or SIGTERM.
+            if let signal = InterruptSignals.wait(microseconds: Self.pollMicroseconds) { interrupted(by: signal) }
+            if supervisor != 0 && getppid() != supervisor && context.interrupt(by: SIGTERM) {
+                ConsoleOutput.error("\nstress: the supervisor (pid \(supervisor)) is gone: stopping after the jobs in progress, as for SIGTERM\n")
+            }
+            context.shared.publish(context.statistics)
             let now = MonotonicClock.nanoseconds()
+            if now >= nextResourceCheck, let budget = context.resourceBudget {
+                nextResourceCheck = now &+ Self.resourceCheckNanoseconds
+                if let crossed = budget.check(ProcessFootprint.sample()) { leak(crossed) }
+            }
             for slot in context.slots {
                 let phase = slot.phase
                 if phase != .idle && now &- slot.phaseStartedAt > context.watchdogNanoseconds
@@ -51,6 +73,23 @@ public final class Watchdog: @unchecked Sendable {
                 if !context.options.quiet { ConsoleOutput.error(progressLine(now: now)) }
             }
         }
+    }
+
+    /// SIGINT or SIGTERM: the callers finish their jobs in progress, shut their pools down
+    /// and return; the driver then reports what ran. A stall meanwhile is still a stall.
+    func interrupted(by signal: Int32) {
+        guard context.interrupt(by: signal) else { return }
+        ConsoleOutput.error("\nstress: \(SignalNames.name(signal)): stopping after the jobs in progress "
+                            + "(at most the watchdog's \(context.options.watchdogSeconds) s), then reporting what ran\n")
+    }
+
+    /// The footprint crossed its bound: a leak across pool churn. Reported where the first
+    /// caller in an episode is now (its replay line churns pools again from there).
+    func leak(_ crossed: String) -> Never {
+        let slot = context.slots.first { $0.episode >= 0 } ?? context.slots[0]
+        let pools = context.statistics.poolsCreated.load(ordering: .relaxed)
+        context.terminate(.resourceLeak, "after \(pools) pools created and destroyed, the process holds \(crossed)",
+                          episode: slot.episode, jobIndex: slot.jobIndex)
     }
 
     func progressLine(now: UInt64) -> String {
@@ -128,15 +167,7 @@ public final class Watchdog: @unchecked Sendable {
             let place = fault.kind == .shareThrow ? "in the share" : "at '\(fault.point)'"
             text += "  fault: \(fault.state) \(fault.kind.rawValue) \(place) on thread \(fault.thread) (job \(fault.job))\n"
         }
-        for thread in 0..<view.record.threadCount {
-            let last = view.record.lastPoint(of: thread)
-            let name = thread == 0 ? "caller  " : "worker \(thread)"
-            if let point = last.point {
-                text += "  \(name): last point '\(point)' (value \(last.value)) \(duration(now &- last.time)) ago\n"
-            } else {
-                text += "  \(name): no probe point reached yet\n"
-            }
-        }
+        text += view.record.traces.describe(now: now)
         return text
     }
 }

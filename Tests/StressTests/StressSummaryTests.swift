@@ -87,10 +87,10 @@ struct StressSummaryTests {
     @Test("Sections and verdicts added later do not break this reader")
     func laterAdditions() throws {
         let later = LegacyReportFixtures.violation
-            .replacing("\"verdict\": \"invariant\"", with: "\"verdict\": \"crash\"")
+            .replacing("\"verdict\": \"invariant\"", with: "\"verdict\": \"livelock\"")
             .replacing("{\n", with: "{\n  \"schemaVersion\": 2,\n  \"protocolRaces\": {\"claim\": 3},\n  \"phases\": [{\"name\": \"warm-up\", \"jobsPerSecond\": 12.5}],\n")
         let report = try Self.decode(later)
-        #expect(report.verdict == "crash" && report.knownVerdict == nil)
+        #expect(report.verdict == "livelock" && report.knownVerdict == nil)
         #expect(report.schemaVersion == 2 && report.jobs == 1)
     }
 
