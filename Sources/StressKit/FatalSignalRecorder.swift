@@ -12,11 +12,14 @@ import Synchronization
 /// allocation, no lock, no Swift runtime call. The supervisor, another process, writes the
 /// report once the driver is dead.
 ///
-/// Chaining: the previous disposition (the Swift runtime's backtracer, or the default) is
-/// restored before the handler returns. A fault (si_code > 0) re-executes the faulting
-/// instruction and raises the signal again; a signal sent by a process (kill, raise, abort:
-/// si_code <= 0) is raised again explicitly. Either way the process dies of the same signal,
-/// with the runtime's backtrace, as it would have without us.
+/// Chaining, so that the process still dies of the same signal, with the Swift runtime's
+/// backtrace: for a fault (si_code > 0) the previous disposition (the runtime's backtracer,
+/// or the default) is restored and the handler returns: the faulting instruction runs again
+/// and faults under it. A signal sent by a process (kill, raise, abort, pthread_kill: si_code
+/// <= 0) recurs by itself only for abort(); so the previous handler is called here, then the
+/// default action is restored and the signal raised again. (The runtime's handler returns
+/// from a SIGABRT, counting on abort() to raise it again: a SIGABRT from kill would be
+/// survived, and a crash would go unreported.)
 enum FatalSignalRecorder {
     static let signals: [Int32] = [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV]
 
@@ -30,8 +33,16 @@ enum FatalSignalRecorder {
     private static let threadNamePath: StaticString = "/proc/thread-self/comm"
 
     /// Installs the handlers for `state` (its mapping must live until the process ends: the
-    /// driver's does). Once per process; later calls are ignored.
+    /// driver's does), and unblocks the signals in the calling thread, so in every thread it
+    /// creates after: a thread that blocks a fault's signal dies of it without any handler
+    /// (the kernel forces the default action), and one that blocks SIGABRT never receives a
+    /// kill's. (A thread may start with them blocked: Dispatch's workers block SIGABRT, and an
+    /// exit test's body runs on one.) Handlers once per process; later calls only unblock.
     static func install(_ state: SharedRunState) {
+        var fatal = sigset_t()
+        sigemptyset(&fatal)
+        for signal in signals { sigaddset(&fatal, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &fatal, nil)
         guard crashRecord == nil else { return }
         nameStorage = state.crashNameStorage
         let actions = UnsafeMutablePointer<sigaction>.allocate(capacity: actionSlots)
@@ -40,7 +51,10 @@ enum FatalSignalRecorder {
         crashRecord = state.crashRecord
         for signal in signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_sigaction = { signal, info, _ in FatalSignalRecorder.record(signal, info) }
+            action.__sigaction_handler.sa_sigaction = { signal, info, context in
+                FatalSignalRecorder.record(signal, info)
+                FatalSignalRecorder.chain(signal, info, context)
+            }
             action.sa_flags = SA_SIGINFO | SA_ONSTACK
             sigemptyset(&action.sa_mask)
             sigaction(signal, &action, actions + Int(signal))
@@ -73,9 +87,28 @@ enum FatalSignalRecorder {
                 }
             }
         }
-        if let previousActions { sigaction(signal, previousActions + Int(signal), nil) }
-        // Sent by a process: nothing re-executes it, so raise it again (it stays pending
-        // until this handler returns, then takes the previous action).
-        if code <= 0 { pthread_kill(pthread_self(), signal) }
+    }
+
+    /// Hands the signal on (see the type's comment on chaining). Async-signal-safe.
+    private static func chain(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
+        guard let previous = previousActions.map({ $0 + Int(signal) }) else { return }
+        if (info?.pointee.si_code ?? 0) > 0 {
+            sigaction(signal, previous, nil)
+            return
+        }
+        // SIG_DFL is 0 and SIG_IGN is 1: neither may be called.
+        let raw = unsafeBitCast(previous.pointee.__sigaction_handler.sa_handler, to: UInt.self)
+        if raw > 1 {
+            if previous.pointee.sa_flags & SA_SIGINFO != 0 {
+                previous.pointee.__sigaction_handler.sa_sigaction?(signal, info, context)
+            } else {
+                previous.pointee.__sigaction_handler.sa_handler?(signal)
+            }
+        }
+        var fallback = sigaction()
+        sigemptyset(&fallback.sa_mask)
+        sigaction(signal, &fallback, nil)
+        // Blocked while this handler runs: delivered, with the default action, as it returns.
+        pthread_kill(pthread_self(), signal)
     }
 }

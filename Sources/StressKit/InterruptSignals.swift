@@ -22,9 +22,20 @@ enum InterruptSignals {
     }
 
     /// Blocks SIGINT and SIGTERM in the calling thread, and so in every thread it creates.
+    /// Also restores their default action if they were ignored: an ignored signal is
+    /// discarded when it is sent, even while blocked, and `sigtimedwait` would never see it
+    /// (a launcher may start us with them ignored; a shell does for background jobs).
     static func block() {
         var set = Self.set
         pthread_sigmask(SIG_BLOCK, &set, nil)
+        for signal in signals {
+            var action = sigaction()
+            let ignore = unsafeBitCast(SIG_IGN, to: UInt.self)
+            if sigaction(signal, nil, &action) == 0,
+               let handler = action.__sigaction_handler.sa_handler, unsafeBitCast(handler, to: UInt.self) == ignore {
+                Glibc.signal(signal, SIG_DFL)
+            }
+        }
     }
 
     /// Waits up to `microseconds` for a pending SIGINT or SIGTERM; returns it, or nil.

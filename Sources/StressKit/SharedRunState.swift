@@ -230,6 +230,18 @@ public final class SharedRunState: @unchecked Sendable {
         statistics.load(from: statisticsWords)
     }
 
+    /// Jobs run, as the watchdog last published them (tests wait on it: the run is under way).
+    package var publishedJobs: UInt64 {
+        // relaxed: a snapshot.
+        statisticsWords[0].load(ordering: .relaxed)
+    }
+
+    /// Caller `slot`'s thread (`pthread_t`), once it registered; 0 before.
+    package func callerThread(slot: Int) -> UInt64 {
+        // relaxed: a snapshot.
+        slotWords(slot)[RunnerSlot.Word.callerThread.rawValue].load(ordering: .relaxed)
+    }
+
     /// `pthread_self()` as a word: what the traces and the crash record compare.
     static var currentThreadHandle: UInt64 { UInt64(pthread_self()) }
 

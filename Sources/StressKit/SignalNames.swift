@@ -24,8 +24,8 @@ enum SignalNames {
     /// What the signal usually means for this program.
     static func meaning(_ signal: Int32) -> String {
         switch signal {
-        case SIGILL, SIGTRAP: "a trap: a failed precondition, an overflow or another Swift runtime check (a release build prints no message)"
-        case SIGABRT: "an abort: fatalError, a failed assertion in C code, or a heap corruption glibc noticed"
+        case SIGILL, SIGTRAP: "a trap: a failed precondition, fatalError, an overflow or another Swift runtime check (a release build prints no message)"
+        case SIGABRT: "an abort: abort() in C code (a failed assert, a heap corruption glibc noticed), or kill -ABRT"
         case SIGBUS: "a bus error: a misaligned or truncated mapping"
         case SIGSEGV: "a segmentation fault: an invalid memory access, or a stack overflow"
         case SIGFPE: "an arithmetic exception"

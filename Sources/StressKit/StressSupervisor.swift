@@ -22,7 +22,7 @@ import Pool
 /// The driver is started with SIGINT and SIGTERM blocked (it takes them at its watchdog's
 /// poll: `InterruptSignals`), so that no interrupt can kill it before its mask is set. It
 /// watches its parent: a supervisor that is gone (killed) stops the driver as SIGTERM does.
-struct StressSupervisor {
+package struct StressSupervisor {
     let options: StressOptions
     /// The command line as given, without the program name.
     let arguments: [String]
@@ -30,7 +30,7 @@ struct StressSupervisor {
     let executable: String
 
     /// How the wait for the driver ended.
-    enum Ending: Equatable {
+    package enum Ending: Equatable, Sendable {
         /// It exited by itself with this code: its report stands.
         case exited(Int32)
         /// It died of a signal nobody here sent.
@@ -59,11 +59,12 @@ struct StressSupervisor {
         shared.state[.supervisorPID] = UInt64(getpid())
         // Built before the driver starts: building it writes the slots' initial words.
         let context = RunContext(options: options, seed: seed, callerThreads: StressDriver.callerThreads, shared: shared.state)
-        var waited = sigset_t()
-        sigemptyset(&waited)
-        for signal in [SIGINT, SIGTERM, SIGCHLD] { sigaddset(&waited, signal) }
+        var waited = InterruptSignals.set
+        sigaddset(&waited, SIGCHLD)
         var previousMask = sigset_t()
         pthread_sigmask(SIG_BLOCK, &waited, &previousMask)
+        // Already blocked; this makes sure neither is ignored (see `InterruptSignals.block`).
+        InterruptSignals.block()
         defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
         let driverArguments = ["stress"] + arguments + (options.seed == nil ? ["--seed", "\(seed)"] : [])
         guard let driver = spawn(driverArguments, statePath: "/proc/self/fd/\(shared.descriptor)") else {

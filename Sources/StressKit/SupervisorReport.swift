@@ -11,10 +11,19 @@ import Pool
 /// Like the driver's reports: the finding on stderr (heading, place, replay line, then the
 /// state of every caller), the summary on stdout, the JSON to `--json` (written atomically,
 /// `FileAccess.writeAtomically`). Returns the exit code.
-struct SupervisorReport {
+///
+/// Package access: a test plays the supervisor for a driver it ran in an exit test.
+package struct SupervisorReport {
     /// Over the shared state; built before the driver started.
     let context: RunContext
+    /// The driver's pid: as it published it, else as its supervisor started it.
     let driver: pid_t
+
+    package init(context: RunContext, driver: pid_t) {
+        self.context = context
+        let published = pid_t(truncatingIfNeeded: context.shared[.driverPID])
+        self.driver = published != 0 ? published : driver
+    }
 
     /// Where the fatal signal struck, as far as the shared state tells.
     struct Site {
@@ -24,7 +33,7 @@ struct SupervisorReport {
         var role: String?
     }
 
-    func report(_ ending: StressSupervisor.Ending) -> Int32 {
+    package func report(_ ending: StressSupervisor.Ending) -> Int32 {
         let state = context.shared
         state.loadStatistics(into: context.statistics)
         let crash = state.crash
@@ -83,6 +92,8 @@ struct SupervisorReport {
         }
         ConsoleOutput.out(summary.text)
         summary.writeJSONIfRequested(options: context.options)
+        // A driver that died while writing its own report left its temporary file.
+        if let path = context.options.jsonPath { unlink(FileAccess.temporaryPath(for: path, pid: driver)) }
         return exitCode
     }
 
