@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The nightly soak (docs/TSAN.md): for SECONDS (default 600), run the stress self-test, then
 # the stress driver in release and under ThreadSanitizer, write every JSON report to a
-# results folder, and print one summary. Exits non-zero on anything found.
+# results folder, and print one summary. Exits non-zero on anything found; 130 or 143 when
+# SIGINT or SIGTERM stopped it (the summary is still written, and counts what ran).
 #
 #   scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [--shard NAME]
 #                   [--results DIR]
@@ -33,8 +34,10 @@ usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [
 Environment: SOAK_SEED_BASE, SOAK_SCHEDULER, SOAK_SHARD, SOAK_SEGMENT_SECONDS,
 SOAK_SELF_TEST=0 (skip the self-test), plus TSAN_* of scripts/tsan.sh (TSAN_SCRATCH_PATH,
 TSAN_WATCHDOG_SECONDS, TSAN_FIX_SYSCTL). Release builds go to .build-soak.
-Exit: 0 clean; 1 something found (violation, stall, TSan report, surviving canary, failed
-run); 64 usage error.
+Exit: 0 clean; 1 something found (violation, stall, crash, leak, TSan report, surviving
+canary, failed run); 130 or 143 interrupted by SIGINT or SIGTERM: the run in progress stops
+after its jobs in progress and reports, no later phase starts, and the summary is written
+(the interrupted run's jobs count; --merge accepts the shard); 64 usage error.
 EOF
 }
 usage_error() { usage >&2; exit 64; }
@@ -125,11 +128,47 @@ tsan_binary="$(swift build -c release --sanitize=thread --scratch-path "$TSAN_SC
 say "builds took $((SECONDS - build_started)) s (not counted in the ${total_seconds} s)"
 say "shard $shard, scheduler $scheduler, seeds from $seed_base, results in $results"
 
+# Interrupts (SIGINT; SIGTERM, which a CI timeout sends): the run in progress gets the
+# signal (stress stops after its jobs in progress and writes its report, exit 130 or 143),
+# no later phase starts, and the summary is written as usual: `stress summarize` counts the
+# interrupted run's jobs and lists the interruption, which is not a finding.
+interrupted=""
+running_pid=""
+on_interrupt() {
+    [ -n "$interrupted" ] || interrupted=$1
+    # The background job's children: `timeout`, which passes the signal on to stress.
+    if [ -n "$running_pid" ]; then pkill "-$1" -P "$running_pid" 2>/dev/null || true; fi
+}
+trap 'on_interrupt INT' INT
+trap 'on_interrupt TERM' TERM
+
+# run_interruptible COMMAND...: runs COMMAND (a `timeout ...` command line, or a function
+# that runs one) in a background subshell and returns its exit status. In the background,
+# so that an interrupt reaches the trap at once: bash runs traps only between foreground
+# commands. The subshell's no-op trap keeps it alive to record the status (a trap, unlike
+# an ignored signal, is not inherited by the command it starts).
+run_interruptible() {
+    local status_file status
+    status_file=$(mktemp)
+    (
+        trap : INT TERM
+        status=0
+        "$@" || status=$?
+        echo "$status" >"$status_file"
+    ) &
+    running_pid=$!
+    while kill -0 "$running_pid" 2>/dev/null; do wait "$running_pid" 2>/dev/null || true; done
+    running_pid=""
+    status=$(cat "$status_file")
+    rm -f "$status_file"
+    return "$status"
+}
+
 stress_started=$SECONDS
 if [ "${SOAK_SELF_TEST:-1}" = 1 ]; then
     step "self-test: every canary the harness must catch (up to 30 s each)"
     status=0
-    timeout --kill-after=30 900 "$release_binary" --self-test --seconds 30 --seed "$seed_base" \
+    run_interruptible timeout --kill-after=30 900 "$release_binary" --self-test --seconds 30 --seed "$seed_base" \
         >"$results/self-test.log" 2>&1 || status=$?
     cat "$results/self-test.log"
     say "self-test took $((SECONDS - stress_started)) s (exit $status)"
@@ -147,7 +186,7 @@ tsan_seconds=$(( left - release_seconds ))
 # seed_base upwards; stops the phase at the first run that fails.
 run_segments() {
     local phase=$1 remaining=$2 seed=$seed_base length status report json log prefix
-    while [ "$remaining" -gt 0 ]; do
+    while [ "$remaining" -gt 0 ] && [ -z "$interrupted" ]; do
         length=$segment_seconds
         # No stub segment at the end: fold a short remainder into this one.
         [ $((remaining - length)) -ge 10 ] || length=$remaining
@@ -156,17 +195,21 @@ run_segments() {
         status=0
         report=-
         if [ "$phase" = release ]; then
-            timeout --kill-after=30 $((length + 120)) "$release_binary" --seconds "$length" --seed "$seed" \
+            run_interruptible timeout --kill-after=30 $((length + 120)) "$release_binary" --seconds "$length" --seed "$seed" \
                 --scheduler "$scheduler" --json "$json" --quiet >"$log" 2>&1 || status=$?
         else
             prefix="$results/reports/tsan-$seed"
-            run_under_tsan "$prefix" $((length * 2 + 180)) "$log" "$tsan_binary" --seconds "$length" \
+            run_interruptible run_under_tsan "$prefix" $((length * 2 + 180)) "$log" "$tsan_binary" --seconds "$length" \
                 --seed "$seed" --scheduler "$scheduler" --watchdog "$TSAN_WATCHDOG_SECONDS" \
                 --json "$json" --quiet || status=$?
             if tsan_reported "$prefix"; then report=yes; show_tsan_report "$prefix"; else report=no; fi
         fi
         record_run "$phase" "$seed" "$length" "$status" "$report" "${json##*/}" "${log##*/}"
         say "$phase: seed $seed, ${length} s: exit $status$([ "$report" = yes ] && echo ', TSan report')"
+        if [ -n "$interrupted" ] && [ "$report" != yes ]; then
+            say "$phase: interrupted by SIG$interrupted (the run reported what it ran: $json)"
+            return 0
+        fi
         if [ "$status" != 0 ] || [ "$report" = yes ]; then
             tail -n 30 "$log" | sed 's/^/    /'
             say "$phase: stopping this phase at the first failure (replay: stress --seed $seed --scheduler $scheduler)"
@@ -177,16 +220,20 @@ run_segments() {
     done
 }
 
-step "release stress: ${release_seconds} s"
+[ -n "$interrupted" ] || step "release stress: ${release_seconds} s"
 run_segments release "$release_seconds"
 
-step "TSan: the ordering canaries must be reported on this machine"
-# A clean TSan soak means something only if TSan sees a planted ordering bug here.
-if ! tsan_canaries "$tsan_binary"; then
-    record_run tsan-canary "$seed_base" 0 1 no "registry" "-"
-    TSAN_CANARIES=()
+TSAN_CANARIES=()
+if [ -z "$interrupted" ]; then
+    step "TSan: the ordering canaries must be reported on this machine"
+    # A clean TSan soak means something only if TSan sees a planted ordering bug here.
+    if ! tsan_canaries "$tsan_binary"; then
+        record_run tsan-canary "$seed_base" 0 1 no "registry" "-"
+        TSAN_CANARIES=()
+    fi
 fi
 for variant in "${TSAN_CANARIES[@]}"; do
+    [ -z "$interrupted" ] || break
     prefix="$results/reports/canary-$variant"
     if run_tsan_canary "$tsan_binary" "$variant" 20 "$seed_base" "$prefix" "$results/tsan-canary-$variant.log"; then
         say "canary $variant: reported by TSan after ${canary_elapsed} s"
@@ -197,9 +244,17 @@ for variant in "${TSAN_CANARIES[@]}"; do
     fi
 done
 
-step "TSan stress: ${tsan_seconds} s"
+[ -n "$interrupted" ] || step "TSan stress: ${tsan_seconds} s"
 run_segments tsan "$tsan_seconds"
 
 say "self-test and stress took $((SECONDS - stress_started)) s for a budget of ${total_seconds} s (the self-test may overrun a short budget: up to 30 s per canary)"
 step "summary"
+if [ -n "$interrupted" ]; then
+    printf 'interrupted=SIG%s\n' "$interrupted" >>"$results/meta.env"
+    summary_status=0
+    "$release_binary" summarize --out "$results" "$results" || summary_status=$?
+    say "stopped by SIG$interrupted (summary exit $summary_status)"
+    [ "$interrupted" = INT ] && exit 130
+    exit 143
+fi
 "$release_binary" summarize --out "$results" "$results"

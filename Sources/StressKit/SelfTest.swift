@@ -8,10 +8,15 @@ import Pool
 /// A child process, because a detected canary is often a stuck pool: a lost wake-up or a
 /// stop that never came leaves threads that can never be joined. The child's own watchdog
 /// reports the stall and exits 2; should even that fail, the parent kills the child after
-/// its budget, so the self-test cannot hang. Each child is a whole `stress` (its supervisor
-/// and its driver): a canary that traps is detected as the verdict `crash` (exit 4), with
-/// the supervisor's report. Only the noise, the faults and the thread counts
+/// its budget, so the self-test cannot hang. Only the noise, the faults and the thread counts
 /// are tuned per canary (`Canary.selfTestFlags`, flags of the child), never the canaries.
+///
+/// Each child is a whole `stress` (its supervisor and its driver): a canary that traps is
+/// detected as the verdict `crash` (exit 4), with the supervisor's report.
+///
+/// SIGINT and SIGTERM (blocked here, taken at the wait's poll) are passed on to the child
+/// running; it stops and reports as interrupted, no further canary starts, and the
+/// self-test prints what ran and exits 130 or 143: a child is never left behind.
 public struct SelfTest {
     public let options: StressOptions
 
@@ -23,6 +28,8 @@ public struct SelfTest {
         var how: String
         var seconds: Double
         var note: String
+        /// Stopped by an interrupt: neither detected nor survived.
+        var interrupted = false
     }
 
     public func run() -> Int32 {
@@ -30,13 +37,23 @@ public struct SelfTest {
         var system = SystemRandomNumberGenerator()
         let seed = options.seed ?? system.next()
         ConsoleOutput.out("stress --self-test: \(canaries.count) canaries, up to \(options.seconds) s each, seed \(seed)\n")
+        // Before any child exists: the children inherit the mask (and take the signals at
+        // their own polls, as their supervisors do).
+        InterruptSignals.block()
         var rows: [Row] = []
-        for canary in canaries {
-            let row = runChild(canary, seed: seed)
-            ConsoleOutput.out("  \(canary.rawValue): \(row.detected ? "detected" : "SURVIVED") (\(row.how)) in \(format3(row.seconds)) s\(row.note.isEmpty ? "" : "; " + row.note)\n")
+        var interrupt: Int32?
+        for canary in canaries where interrupt == nil {
+            let (row, signal) = runChild(canary, seed: seed)
+            interrupt = signal
+            let outcome = row.interrupted ? "interrupted" : row.detected ? "detected" : "SURVIVED"
+            ConsoleOutput.out("  \(canary.rawValue): \(outcome) (\(row.how)) in \(format3(row.seconds)) s\(row.note.isEmpty ? "" : "; " + row.note)\n")
             rows.append(row)
         }
         ConsoleOutput.out(table(rows))
+        if let interrupt {
+            ConsoleOutput.out("self-test: interrupted by \(SignalNames.name(interrupt)) after \(rows.count) of \(canaries.count) canaries\n")
+            return StressExitCode.interrupted(by: interrupt)
+        }
         let survivors = rows.filter { !$0.detected }
         if survivors.isEmpty {
             ConsoleOutput.out("self-test: every canary detected\n")
@@ -50,12 +67,13 @@ public struct SelfTest {
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
         var text = "\n" + pad("canary", 22) + pad("detected", 10) + pad("how", 16) + "time to detection\n"
         for row in rows {
-            text += pad(row.canary.rawValue, 22) + pad(row.detected ? "yes" : "NO", 10) + pad(row.how, 16) + "\(format3(row.seconds)) s\n"
+            text += pad(row.canary.rawValue, 22) + pad(row.interrupted ? "-" : row.detected ? "yes" : "NO", 10) + pad(row.how, 16) + "\(format3(row.seconds)) s\n"
         }
         return text
     }
 
-    func runChild(_ canary: Canary, seed: UInt64) -> Row {
+    /// Runs one canary's child; returns its row, and the interrupt that arrived meanwhile.
+    func runChild(_ canary: Canary, seed: UInt64) -> (Row, Int32?) {
         let base = "/tmp/stress-self-test-\(getpid())-\(canary.rawValue)"
         let jsonPath = base + ".json"
         let logPath = base + ".log"
@@ -64,12 +82,18 @@ public struct SelfTest {
                          "--watchdog", "2", "--quiet", "--json", jsonPath] + (canary.selfTestFlags ?? [])
         let started = MonotonicClock.nanoseconds()
         guard let child = spawn(arguments, log: logPath) else {
-            return Row(canary: canary, detected: false, how: "not run", seconds: 0, note: "could not start a child process (errno \(errno))")
+            return (Row(canary: canary, detected: false, how: "not run", seconds: 0, note: "could not start a child process (errno \(errno))"), nil)
         }
+        return wait(for: child, canary, started: started, jsonPath: jsonPath, logPath: logPath)
+    }
+
+    /// Waits for the child within its budget, passing an interrupt on; judges how it ended.
+    func wait(for child: pid_t, _ canary: Canary, started: UInt64, jsonPath: String, logPath: String) -> (Row, Int32?) {
         // The child's watchdog fires 2 s after a stall plus a 2 s rescue; allow it that.
         let budget = UInt64((options.seconds + 15) * 1e9)
         var status: Int32 = 0
         var killed = false
+        var interrupt: Int32?
         while waitpid(child, &status, WNOHANG) == 0 {
             if MonotonicClock.nanoseconds() &- started > budget {
                 kill(child, SIGKILL)
@@ -77,7 +101,10 @@ public struct SelfTest {
                 killed = true
                 break
             }
-            usleep(10_000)
+            if let signal = InterruptSignals.wait(microseconds: 10_000) {
+                kill(child, signal)
+                interrupt = interrupt ?? signal
+            }
         }
         let seconds = Double(MonotonicClock.nanoseconds() &- started) / 1e9
         let verdict = readVerdict(jsonPath)
@@ -91,19 +118,23 @@ public struct SelfTest {
         }
         unlink(logPath)
         if killed {
-            return Row(canary: canary, detected: false, how: "hung", seconds: seconds, note: "killed after \(Int(options.seconds + 15)) s; the child's watchdog did not end it. Log: \(tail)")
+            return (Row(canary: canary, detected: false, how: "hung", seconds: seconds, note: "killed after \(Int(options.seconds + 15)) s; the child's watchdog did not end it. Log: \(tail)"), interrupt)
         }
         let exited = status & 0x7F == 0
         if !exited {
-            return Row(canary: canary, detected: true, how: "crash", seconds: seconds, note: "child died of signal \(status & 0x7F): \(tail)")
+            return (Row(canary: canary, detected: true, how: "crash", seconds: seconds, note: "child died of signal \(status & 0x7F): \(tail)"), interrupt)
         }
-        switch (status >> 8) & 0xFF {
+        let code = (status >> 8) & 0xFF
+        if let interrupt, code == StressExitCode.interrupted(by: interrupt) {
+            return (Row(canary: canary, detected: false, how: SignalNames.name(interrupt), seconds: seconds, note: "", interrupted: true), interrupt)
+        }
+        switch code {
         case StressExitCode.violation, StressExitCode.stall, StressExitCode.crash:
-            return Row(canary: canary, detected: true, how: verdict ?? "exit \((status >> 8) & 0xFF)", seconds: seconds, note: "")
+            return (Row(canary: canary, detected: true, how: verdict ?? "exit \(code)", seconds: seconds, note: ""), interrupt)
         case StressExitCode.passed:
-            return Row(canary: canary, detected: false, how: "-", seconds: seconds, note: "ran \(options.seconds) s without a violation")
+            return (Row(canary: canary, detected: false, how: "-", seconds: seconds, note: "ran \(options.seconds) s without a violation"), interrupt)
         default:
-            return Row(canary: canary, detected: false, how: "error", seconds: seconds, note: "child exited \((status >> 8) & 0xFF): \(tail)")
+            return (Row(canary: canary, detected: false, how: "error", seconds: seconds, note: "child exited \(code): \(tail)"), interrupt)
         }
     }
 

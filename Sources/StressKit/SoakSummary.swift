@@ -1,3 +1,5 @@
+import Glibc
+
 /// The summary of a soak: one results folder of `scripts/soak.sh`, or several merged. What
 /// `stress summarize` prints and writes to `summary.txt` (`text`) and `summary.json` (the
 /// JSON of this type), both from these fields.
@@ -7,6 +9,11 @@
 /// ran jobs. A finding is anything that must fail the soak: a stress run that failed or
 /// left no readable report, a TSan report, an ordering canary TSan did not see, a self-test
 /// that failed, an unknown phase, no shard at all, or (merging) a shard that did not finish.
+///
+/// An interrupted run (SIGINT or SIGTERM: exit 130 or 143, and for a stress run a report
+/// with the verdict `interrupted`) is not a finding: its jobs count, and it is listed in
+/// `interrupted`. A shard that soak.sh stopped on an interrupt still finishes (it writes its
+/// summary), so merging accepts it.
 public struct SoakSummary: VersionedReport, Sendable, Equatable {
     public static let reportName = "soak summary"
     public static let currentSchemaVersion = 1
@@ -28,6 +35,9 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
     public var selfTest: [String: CanaryTally]
     public var totalJobs: UInt64
     public var findings: [String]
+    /// Runs and shards stopped by SIGINT or SIGTERM (not findings: their jobs count). nil in
+    /// summaries older than this field.
+    public var interrupted: [String]?
     public var clean: Bool
     /// Release jobs/s over TSan jobs/s (0: one of them did not run).
     public var tsanSlowdown: Double
@@ -107,13 +117,21 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
         orderingCanaries = [:]
         selfTest = [:]
         findings = []
+        var interrupted: [String] = []
         if shards.isEmpty { findings.append("no runs.tsv found under \(searched.joined(separator: ", "))") }
         for shard in shards {
             if merge && !shard.finished {
                 findings.append("[\(shard.name)] did not finish (no summary.json in \(shard.folder)): cancelled, timed out or crashed")
             }
+            if let signal = shard.meta["interrupted"] {
+                interrupted.append("[\(shard.name)] soak.sh stopped by \(signal): later phases did not run")
+            }
             for run in shard.runs {
-                if let problem = Self.finding(run, shard: shard.name) { findings.append(problem) }
+                if let note = Self.interruption(run, shard: shard.name) {
+                    interrupted.append(note)
+                } else if let problem = Self.finding(run, shard: shard.name) {
+                    findings.append(problem)
+                }
                 switch run.phase {
                 case "release": if let report = run.report { release.add(report) }
                 case "tsan": if let report = run.report { tsan.add(report) }
@@ -127,6 +145,7 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
             }
         }
         totalJobs = release.jobs + tsan.jobs
+        self.interrupted = interrupted
         clean = findings.isEmpty
         tsanSlowdown = tsan.jobsPerSecond > 0 ? release.jobsPerSecond / tsan.jobsPerSecond : 0
     }
@@ -140,6 +159,25 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
             if let seconds = result.seconds { tally.slowestSeconds = max(tally.slowestSeconds, seconds) }
         }
         selfTest[result.canary] = tally
+    }
+
+    /// The exit codes of a process that SIGINT or SIGTERM stopped (`StressExitCode.interrupted(by:)`).
+    static let interruptedExitCodes = [SIGINT, SIGTERM].map(StressExitCode.interrupted(by:))
+
+    /// A note for a run that an interrupt stopped, or nil. A stress run counts as interrupted
+    /// only with its report saying so: an exit code alone could hide a finding.
+    static func interruption(_ run: SoakShard.Run, shard: String) -> String? {
+        guard interruptedExitCodes.contains(Int32(clamping: run.exitCode)) else { return nil }
+        let place = "[\(shard)] \(run.phase) seed \(run.seed)"
+        switch run.phase {
+        case "release", "tsan":
+            guard let report = run.report, report.knownVerdict == .interrupted, run.tsanReport != "yes" else { return nil }
+            return "\(place): \(report.message.prefix { $0 != ":" }) (exit \(run.exitCode)); its \(report.jobs) jobs are counted"
+        case "self-test", "tsan-canary":
+            return run.tsanReport == "yes" ? nil : "\(place): stopped by an interrupt (exit \(run.exitCode))"
+        default:
+            return nil
+        }
     }
 
     /// What went wrong in one run, or nil.
@@ -210,6 +248,7 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
         } else {
             lines.append("  \(plural(findings.count, "finding")) in \(totalJobs) jobs: no confidence bound")
         }
+        lines += (interrupted ?? []).map { "  interrupted: " + $0 }
         lines += findings.map { "  FOUND " + $0 }
         lines.append(findings.isEmpty ? "soak verdict: CLEAN" : "soak verdict: FOUND \(plural(findings.count, "problem"))")
         return lines.joined(separator: "\n") + "\n"
