@@ -62,7 +62,9 @@ public struct StressOptions: Sendable, Equatable {
           --quiet            no progress line
           --help             this text
 
-        exit codes: 0 no violation, 1 violation, 2 stall (watchdog), 3 canary survived, 64 usage error
+        exit codes: 0 no violation, 1 violation (or resource leak), 2 stall (watchdog), 3 canary survived,
+                    4 crash (the driver died of a signal; its supervisor wrote the report),
+                    130/143 interrupted by SIGINT/SIGTERM (the report covers what ran), 64 usage error
         """
 
     /// Parses the arguments that follow the program name.

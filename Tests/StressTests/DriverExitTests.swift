@@ -39,4 +39,17 @@ struct DriverExitTests {
         #expect(standardError.contains("--- dump of every pool ---"))
         #expect(standardError.contains("rescue: one spurious wake-all"))
     }
+
+    @Test("A pool that never joins its workers exits 1 with the verdict resource leak, well within 60 s")
+    func neverJoiningPool() async {
+        let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
+            alarm(60)
+            exit(StressDriver.main(arguments: ["--variant", "never-joins", "--seconds", "60", "--seed", "9", "--threads", "2,3,4",
+                                               "--faults", "0", "--noise", "0", "--quiet"]))
+        }
+        let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(standardError.contains("VIOLATION (resource leak)"))
+        #expect(standardError.contains("memory mappings (bound "))
+        #expect(standardError.contains("--variant never-joins --from-episode "))
+    }
 }

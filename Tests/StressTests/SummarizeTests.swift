@@ -180,6 +180,57 @@ struct SummarizeTests {
         #expect(try Self.summarize(["--merge", folder.path + "/shards"], out: folder.path + "/merged").code == 0)
     }
 
+    /// A stress report of a run that SIGTERM stopped after `seconds`.
+    static func interruptedReport(jobs: UInt64, seconds: Double) throws -> String {
+        var report = try ReportJSON.decode(StressSummary.self, from: Array(Self.report(jobs: jobs, seconds: seconds).utf8), path: "fixture")
+        report.verdict = Verdict.interrupted.rawValue
+        report.exitCode = StressExitCode.interrupted(by: SIGTERM)
+        report.message = "stopped by SIGTERM, \(seconds) s into a 60.0 s run: the jobs in progress finished"
+        report.replay = "stress --seed 102 --from-episode 4"
+        return report.json
+    }
+
+    @Test("Interrupted runs and shards: their jobs count, they are listed, and they are no finding (--merge accepts the shard)")
+    func interrupted() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        Self.cleanShard(in: folder, at: "shards/futex-0")
+        Self.cleanShard(in: folder, at: "shards/basic-0")
+        folder.write(try Self.interruptedReport(jobs: 500, seconds: 3), to: "shards/basic-0/release-102.json")
+        folder.write(FileAccess.readText(folder.path + "/shards/basic-0/runs.tsv")!
+                     + "release\t102\t10\t143\t-\trelease-102.json\trelease-102.log\n"
+                     + "self-test\t102\t30\t143\t-\t-\tself-test-2.log\n", to: "shards/basic-0/runs.tsv")
+        folder.write(FileAccess.readText(folder.path + "/shards/basic-0/meta.env")! + "interrupted=SIGTERM\n", to: "shards/basic-0/meta.env")
+        let merged = try Self.summarize(["--merge", folder.path + "/shards"], out: folder.path + "/merged")
+        #expect(merged.code == 0)
+        let summary = try #require(merged.summary)
+        #expect(summary.clean && summary.findings.isEmpty)
+        #expect(summary.totalJobs == 2 * 16819 + 500 && summary.release.runs == 5)
+        #expect(summary.interrupted == [
+            "[basic-0] soak.sh stopped by SIGTERM: later phases did not run",
+            "[basic-0] release seed 102: stopped by SIGTERM, 3.0 s into a 60.0 s run (exit 143); its 500 jobs are counted",
+            "[basic-0] self-test seed 102: stopped by an interrupt (exit 143)",
+        ])
+        #expect(merged.text?.contains("  interrupted: [basic-0] release seed 102: ") == true)
+        #expect(merged.text?.contains("0 failures in \(2 * 16819 + 500) jobs") == true)
+        #expect(merged.text?.hasSuffix("soak verdict: CLEAN\n") == true)
+    }
+
+    @Test("An exit code of 130 or 143 without a report that says interrupted is still a finding")
+    func interruptedWithoutReport() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        Self.cleanShard(in: folder, at: "s")
+        folder.write(Self.report(jobs: 7, seconds: 1), to: "s/release-102.json")
+        folder.write(FileAccess.readText(folder.path + "/s/runs.tsv")! + "release\t102\t10\t130\t-\trelease-102.json\trelease-102.log\n"
+                     + "release\t103\t10\t143\t-\tmissing.json\trelease-103.log\n", to: "s/runs.tsv")
+        let result = try Self.summarize([folder.path], out: folder.path + "/out")
+        #expect(result.code == 1)
+        let summary = try #require(result.summary)
+        #expect(summary.findings.count == 2 && summary.interrupted == [])
+        #expect(summary.findings.first?.contains("release seed 102: exit 130 (passed") == true, "\(summary.findings)")
+    }
+
     @Test("No runs.tsv under the folders is a finding")
     func nothingFound() throws {
         let folder = TemporaryFolder()
