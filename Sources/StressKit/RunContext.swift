@@ -83,6 +83,7 @@ public final class RunContext: @unchecked Sendable {
     }
 
     private func reportAndExit(_ verdict: Verdict, _ message: String, episode: Int, jobIndex: Int) -> Never {
+        awaitDeathIfCrashing()
         let elapsed = elapsedSeconds
         // If this process dies while it reports, its supervisor says what it was reporting.
         shared[.reportingVerdict] = UInt64(Verdict.allCases.firstIndex(of: verdict)! + 1)
@@ -91,7 +92,27 @@ public final class RunContext: @unchecked Sendable {
                                    jobIndex: jobIndex, elapsedSeconds: elapsed)
         ConsoleOutput.out(report.text)
         report.writeJSONIfRequested(options: options)
+        awaitDeathIfCrashing()
         _exit(verdict.exitCode)
+    }
+
+    /// How long a thread that would end the run waits for a crash in progress to end it.
+    static let crashGraceNanoseconds: UInt64 = 30_000_000_000
+
+    /// Whether a thread of this process has died of a fatal signal (`FatalSignalRecorder`):
+    /// the process is dying, however long the runtime's backtrace takes.
+    public var isCrashing: Bool { shared[.signal] != 0 }
+
+    /// A fatal signal was recorded: the crash is the verdict, not what other threads notice
+    /// meanwhile (a job that fails because the dying thread left the protocol half done, a
+    /// stall while the runtime's backtracer holds the threads). Waits, bounded, for the
+    /// signal to end the process, so that its supervisor reports the crash. Returns at once
+    /// if no fatal signal was recorded, or after the grace period (the supervisor, which
+    /// sees the record, still reports the crash).
+    func awaitDeathIfCrashing() {
+        guard isCrashing else { return }
+        let deadline = MonotonicClock.nanoseconds() &+ Self.crashGraceNanoseconds
+        while MonotonicClock.nanoseconds() < deadline { usleep(10_000) }
     }
 }
 

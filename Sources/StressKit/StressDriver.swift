@@ -117,6 +117,7 @@ public enum StressDriver {
             context.terminate(.resourceLeak, "after every pool was shut down, the process holds \(crossed)", episode: -1, jobIndex: -1)
         }
         watchdog.stop()
+        context.awaitDeathIfCrashing()
         let report: StressSummary
         if let signal = context.interruptSignal {
             report = interruptedReport(context, signal: signal, elapsed: elapsed)

@@ -72,13 +72,18 @@ package struct StressSupervisor {
             pthread_sigmask(SIG_SETMASK, &previousMask, nil)
             return StressDriver.run(options: options, seed: seed)
         }
-        let ending = wait(for: driver, signals: waited)
+        var ending = wait(for: driver, signals: waited, state: shared.state)
+        // A recorded fatal signal is the verdict, however the driver ended after it.
+        if let crash = shared.state.crash, ending != .crashed(signal: crash.signal) {
+            ending = .crashed(signal: crash.signal)
+        }
         if case .exited(let code) = ending { return code }
         return SupervisorReport(context: context, driver: driver).report(ending)
     }
 
-    /// Waits for the driver, forwarding interrupts and enforcing the deadlines.
-    func wait(for driver: pid_t, signals: sigset_t) -> Ending {
+    /// Waits for the driver, forwarding interrupts and enforcing the deadlines; a driver whose
+    /// thread died of a signal (`state`'s crash record) gets `crashGraceSeconds` to end.
+    func wait(for driver: pid_t, signals: sigset_t, state: SharedRunState) -> Ending {
         var signals = signals
         let started = MonotonicClock.nanoseconds()
         let overrunDeadline = started &+ UInt64((options.seconds + overrunSeconds) * 1e9)
@@ -98,7 +103,10 @@ package struct StressSupervisor {
             }
             guard killed == nil else { continue }
             let now = MonotonicClock.nanoseconds()
-            if let interrupt, now &- interrupt.at > UInt64(windDownSeconds * 1e9) {
+            if let crash = state.crash, now &- crash.time > RunContext.crashGraceNanoseconds + 5_000_000_000 {
+                killed = .crashed(signal: crash.signal)
+                kill(driver, SIGKILL)
+            } else if let interrupt, now &- interrupt.at > UInt64(windDownSeconds * 1e9) {
                 killed = .interruptOverran(signal: interrupt.signal, seconds: windDownSeconds)
                 kill(driver, SIGKILL)
             } else if now > overrunDeadline {

@@ -56,6 +56,9 @@ public final class Watchdog: @unchecked Sendable {
                 ConsoleOutput.error("\nstress: the supervisor (pid \(supervisor)) is gone: stopping after the jobs in progress, as for SIGTERM\n")
             }
             context.shared.publish(context.statistics)
+            // A thread died of a fatal signal: the crash is the verdict. The runtime's
+            // backtrace may hold the other threads for seconds; that is no stall.
+            if context.isCrashing { continue }
             let now = MonotonicClock.nanoseconds()
             if now >= nextResourceCheck, let budget = context.resourceBudget {
                 nextResourceCheck = now &+ Self.resourceCheckNanoseconds
