@@ -42,7 +42,8 @@ package struct SupervisorReport {
         let elapsed = startedAt == 0 ? 0 : Double(end &- startedAt) / 1e9
         let site = locate(crash)
         let published = state[.statisticsPublishedAt]
-        let statisticsAge = published == 0 ? nil : Double(end &- published) / 1e6
+        // Published after the recorded crash time (a poll already under way): 0 ms old.
+        let statisticsAge = published == 0 ? nil : Double(end > published ? end - published : 0) / 1e6
         // The place: the slot the signal struck, else the earliest episode in progress.
         let placeSlot = site.caller.map { context.slots[$0] }
             ?? context.slots.filter { $0.episode >= 0 }.min { $0.episode < $1.episode }

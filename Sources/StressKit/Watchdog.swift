@@ -55,10 +55,11 @@ public final class Watchdog: @unchecked Sendable {
             if supervisor != 0 && getppid() != supervisor && context.interrupt(by: SIGTERM) {
                 ConsoleOutput.error("\nstress: the supervisor (pid \(supervisor)) is gone: stopping after the jobs in progress, as for SIGTERM\n")
             }
-            context.shared.publish(context.statistics)
             // A thread died of a fatal signal: the crash is the verdict. The runtime's
-            // backtrace may hold the other threads for seconds; that is no stall.
+            // backtrace may hold the other threads for seconds; that is no stall. The
+            // statistics stay as they were at the crash.
             if context.isCrashing { continue }
+            context.shared.publish(context.statistics)
             let now = MonotonicClock.nanoseconds()
             if now >= nextResourceCheck, let budget = context.resourceBudget {
                 nextResourceCheck = now &+ Self.resourceCheckNanoseconds

@@ -63,7 +63,7 @@ struct ResourceBudgetTests {
         let budget = ResourceBudget(baseline: baseline, callers: 2, maximumPoolThreads: 4, helperThreads: 1)
         #expect(budget.liveThreads == 2 * 4 + 1 + 4 && budget.bound.threads == 3 + budget.liveThreads)
         let stacks = budget.liveThreads + budget.cachedStacks
-        #expect(budget.bound.mappings == 80 + 2 * stacks + 2 * budget.mallocArenas + 64)
+        #expect(budget.bound.mappings == 80 + 2 * stacks + 2 * budget.mallocArenas + 64 + 80 / 4)
         #expect(budget.bound.virtualBytes > baseline.virtualBytes + stacks * budget.stackBytes)
         #expect(budget.check(baseline) == nil && budget.peak == baseline)
         var over = baseline
