@@ -17,7 +17,8 @@ final class WorkerThreads {
         var entry = body
         #if Exploration
         // The controller learns each worker's pool index, and runs it only when it chooses.
-        if let controller = Exploration.controller {
+        let controller = Exploration.controller
+        if let controller {
             controller.workerWillSpawn(thread: thread)
             entry = {
                 controller.workerDidStart(thread: thread)
@@ -32,6 +33,9 @@ final class WorkerThreads {
             throw .threadCreationFailed(thread: thread, errno: error.errno)
         }
         threads.append(worker)
+        #if Exploration
+        controller?.workerDidSpawn(thread: thread)
+        #endif
         if let cpu {
             do {
                 try worker.pin(toCPU: cpu)

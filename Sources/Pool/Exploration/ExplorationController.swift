@@ -35,13 +35,25 @@ public protocol ExplorationController: AnyObject, Sendable {
     /// `futex_wake(word, count)`: make up to `count` waiters on `word` runnable; returns how many.
     func futexWake(_ word: ExplorationWord, count: Int32) -> Int32
 
+    /// A spin check is about to evaluate its condition: the words it loads from here to
+    /// `spinCheckFailed` are the ones whose change can make it true. Not a scheduling point.
+    func spinCheckWillBegin()
+
     /// A spin check found the condition false. Returns whether to check again (the
     /// controller runs the thread again once another thread wrote a word it read, or when it
     /// demotes the spin); `false` tells a bounded wait to give up and park.
     func spinCheckFailed(bounded: Bool) -> Bool
 
+    /// A probe point of the harness's probe (`thread` is the pool index that passes it): a
+    /// scheduling point before the probe's own body runs. The pool's own code never calls it;
+    /// the probes that want their points scheduled do (the stress driver's does).
+    func probePoint(_ point: ProbePoint, thread: Int, value: UInt64)
+
     /// On the creating thread, before it creates pool worker `thread`.
     func workerWillSpawn(thread: Int)
+    /// On the creating thread, once worker `thread` exists: the controller may run it up to
+    /// its first scheduling point before the creator goes on.
+    func workerDidSpawn(thread: Int)
     /// On the new worker itself, first thing: blocks until the controller runs it.
     func workerDidStart(thread: Int)
     /// On the worker itself, after its last pool operation.
@@ -49,6 +61,15 @@ public protocol ExplorationController: AnyObject, Sendable {
     /// On the joining thread: blocks until worker `thread` has exited (modelled), so that the
     /// real join that follows never blocks in the kernel.
     func willJoin(worker thread: Int)
+}
+
+extension ExplorationController {
+    /// Default: a controller that does not model spins needs no read set.
+    public func spinCheckWillBegin() {}
+    /// Default: the new worker starts whenever the kernel runs it.
+    public func workerDidSpawn(thread: Int) {}
+    /// Default: probe points are not scheduling points.
+    public func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {}
 }
 
 /// A pool word as exploration sees it: its address and its label.
@@ -70,12 +91,14 @@ public struct ExplorationWord: Sendable, Hashable, CustomStringConvertible {
 public struct AtomicAccessRecord: Sendable, Hashable {
     public var word: ExplorationWord
     public var operation: AtomicOperationKind
-    /// `relaxed`, `acquiring`, `releasing`, `acquiringAndReleasing`, `sequentiallyConsistent`.
-    public var ordering: String
+    public var orderingKind: AtomicOrderingKind
     /// The value read (the old value, for a read-modify-write); nil for a store.
     public var read: UInt64?
     /// The value written; nil for a load and a failed compare-exchange.
     public var written: UInt64?
+
+    /// `relaxed`, `acquiring`, `releasing`, `acquiringAndReleasing`, `sequentiallyConsistent`.
+    public var ordering: String { orderingKind.rawValue }
 }
 
 /// How a modelled futex wait ended.
@@ -106,13 +129,23 @@ public enum Exploration {
 
     @usableFromInline
     static func didAccess<Value: AtomicRepresentable>(
-        _ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: String,
+        _ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: AtomicOrderingKind,
         read: Value?, written: Value?
     ) {
         guard let controller = activeController else { return }
+        var readBits: UInt64?
+        if let read { readBits = widened(read) }
+        var writtenBits: UInt64?
+        if let written { writtenBits = widened(written) }
         controller.didAccess(AtomicAccessRecord(
-            word: ExplorationWord(address: address), operation: operation, ordering: ordering,
-            read: read.map(widened), written: written.map(widened)))
+            word: ExplorationWord(address: address), operation: operation, orderingKind: ordering,
+            read: readBits, written: writtenBits))
+    }
+
+    /// A harness probe's point, on the thread that passes it (see
+    /// `ExplorationController.probePoint`).
+    public static func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {
+        activeController?.probePoint(point, thread: thread, value: value)
     }
 
     /// The value's bits, zero-extended to 64 (every pool word is 1 to 8 bytes).
