@@ -16,8 +16,9 @@ final class WorkerThreads {
         let worker: NamedThread
         var entry = body
         #if Exploration
-        // The controller learns each worker's pool index, and runs it only when it chooses.
-        let controller = Exploration.controller
+        // The creating thread's controller learns each worker's pool index, and runs it only
+        // when it chooses.
+        let controller = Exploration.activeController
         if let controller {
             controller.workerWillSpawn(thread: thread)
             entry = {

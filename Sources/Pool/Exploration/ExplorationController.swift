@@ -1,4 +1,5 @@
 #if Exploration
+import Glibc
 import Synchronization
 
 /// What an exploration build's pool asks of the controller that schedules its threads.
@@ -109,15 +110,50 @@ public enum FutexWaitOutcome: Sendable, Hashable {
     case woken
 }
 
-/// The process's controller, set by the explorer before it builds a pool and cleared after
-/// the pool is gone. Read by every hook.
+/// A thread's tie to the controller that schedules it (`Exploration.bind`), with the
+/// controller's own number for the thread. Kept alive by the controller while bound.
+public final class ExplorationBinding: Sendable {
+    public let controller: any ExplorationController
+    public let thread: Int
+
+    public init(controller: any ExplorationController, thread: Int) {
+        self.controller = controller
+        self.thread = thread
+    }
+}
+
+/// Where the hooks find their controller: the calling thread's own binding (`bind`), which a
+/// scheduling controller gives each thread it runs, or else the process-wide `controller`
+/// if that one says it controls the calling thread (a recorder on one thread). Thread-local
+/// bindings keep two explorations in one process (parallel test suites) apart.
 public enum Exploration {
-    /// Written only while no pool thread exists (the explorer's own thread, between
-    /// scenarios); pool threads created afterwards see it through `pthread_create`.
+    /// A process-wide controller, for one that watches threads it did not bind (a recorder).
+    /// Written only while no thread it controls runs.
     nonisolated(unsafe) public static var controller: (any ExplorationController)?
 
-    @inlinable
-    static var activeController: (any ExplorationController)? {
+    /// The key of the calling thread's binding.
+    static let bindingKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let created = pthread_key_create(&key, nil)
+        precondition(created == 0, "Exploration: pthread_key_create failed (errno \(created))")
+        return key
+    }()
+
+    /// Ties the calling thread to `binding`'s controller (nil: unties it). The caller keeps
+    /// the binding alive for as long as it is bound.
+    public static func bind(_ binding: ExplorationBinding?) {
+        _ = pthread_setspecific(bindingKey, binding.map { UnsafeRawPointer(Unmanaged.passUnretained($0).toOpaque()) })
+    }
+
+    /// The calling thread's binding, if any.
+    public static var binding: ExplorationBinding? {
+        guard let raw = pthread_getspecific(bindingKey) else { return nil }
+        return Unmanaged<ExplorationBinding>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// The controller of the calling thread, if one controls it.
+    public static var activeController: (any ExplorationController)? {
+        if let binding { return binding.controller }
         guard let controller, controller.isControlled else { return nil }
         return controller
     }
