@@ -30,7 +30,7 @@ struct ExplorationSearch {
     let setup: ExplorationSetup
     let context: RunContext
     let explorer: Explorer
-    private var digest = ScheduleDigest()
+    private(set) var digest = ScheduleDigest()
     private let started: UInt64
     private var nextProgress: UInt64
     private var pct: PCTStrategy?
@@ -59,6 +59,30 @@ struct ExplorationSearch {
         if let schedule = setup.replaySchedule, let episode = setup.fixedEpisode {
             return replay(episode, schedule)
         }
+        let strategy = setup.exploration.strategy.rawValue
+        switch search() {
+        case .finding(let result, let number, let seconds):
+            return report(result, strategy: strategy, scheduleNumber: number, foundAfterSeconds: seconds)
+        case .clean:
+            return finish(strategy: strategy)
+        case .nondeterminism(let problem):
+            ConsoleOutput.out("NONDETERMINISM: \(problem)\nverdict: a harness bug (exit 1): the same decisions must lead to the same run\n")
+            return StressExitCode.violation
+        }
+    }
+
+    /// How a search ended.
+    enum SearchOutcome {
+        /// Schedule `number` failed, `seconds` into the search.
+        case finding(ScheduleResult, number: Int, seconds: Double)
+        /// The budget or the bound ran out without a finding.
+        case clean
+        /// A replayed prefix offered different options: the run is not deterministic.
+        case nondeterminism(String)
+    }
+
+    /// Explores with the command line's strategy until a finding or the end of the budget.
+    mutating func search() -> SearchOutcome {
         switch setup.exploration.strategy {
         case .random:
             return explore(RandomStrategy(seed: setup.seed))
@@ -95,7 +119,7 @@ struct ExplorationSearch {
 
     // MARK: strategies
 
-    private mutating func explore(_ strategy: any ScheduleStrategy) -> Int32 {
+    private mutating func explore(_ strategy: any ScheduleStrategy) -> SearchOutcome {
         var index = 0
         while budgetLeft {
             let episode = setup.fixedEpisode ?? setup.scenarios.episode(index)
@@ -104,16 +128,16 @@ struct ExplorationSearch {
             digest.mix(result)
             index += 1
             progress()
-            if result.finding != nil { return report(result, strategy: strategy.name, scheduleNumber: index) }
+            if result.finding != nil { return .finding(result, number: index, seconds: elapsedSeconds) }
         }
-        return finish(strategy: strategy.name)
+        return .clean
     }
 
     /// DFS over drawn scenarios (no `--scenario`) moves on after this many schedules of one,
     /// so that one large scenario cannot take the whole budget.
     static let schedulesPerDrawnScenario = 10_000
 
-    private mutating func exploreExhaustively() -> Int32 {
+    private mutating func exploreExhaustively() -> SearchOutcome {
         let bound = setup.exploration.preemptions
         var scenarioIndex = 0
         while budgetLeft {
@@ -126,11 +150,10 @@ struct ExplorationSearch {
                 digest.mix(result)
                 count += 1
                 progress()
-                if result.finding != nil { return report(result, strategy: "dfs", scheduleNumber: explorer.schedulesRun) }
+                if result.finding != nil { return .finding(result, number: explorer.schedulesRun, seconds: elapsedSeconds) }
             }
             if let problem = strategy.nondeterminism {
-                ConsoleOutput.out("NONDETERMINISM: the same decisions led to different options on scenario \(episode.scenarioText): \(problem)\n")
-                return StressExitCode.violation
+                return .nondeterminism("scenario \(episode.scenarioText): \(problem)")
             }
             dfsExhausted = strategy.exhausted
             if strategy.exhausted {
@@ -141,7 +164,7 @@ struct ExplorationSearch {
             if setup.fixedEpisode != nil { break }
             scenarioIndex += 1
         }
-        return finish(strategy: "dfs")
+        return .clean
     }
 
     private mutating func replay(_ episode: Episode, _ schedule: Schedule) -> Int32 {
@@ -212,9 +235,8 @@ struct ExplorationSearch {
         return StressExitCode.passed
     }
 
-    private mutating func report(_ found: ScheduleResult, strategy: String, scheduleNumber: Int) -> Int32 {
+    private mutating func report(_ found: ScheduleResult, strategy: String, scheduleNumber: Int, foundAfterSeconds: Double) -> Int32 {
         let finding = found.finding!
-        let foundAfterSeconds = (elapsedSeconds * 1000).rounded() / 1000
         ConsoleOutput.out(findingText(finding, found, scheduleNumber: scheduleNumber))
         var minimal = found
         var shrinkSchedules: Int?
@@ -243,7 +265,7 @@ struct ExplorationSearch {
         report.finding = findingReport(finding, found: found, minimal: traced, shrinkSchedules: shrinkSchedules)
         report.finding?.minimalSchedule = minimal.schedule.text
         report.finding?.foundAfterSchedules = scheduleNumber
-        report.finding?.foundAfterSeconds = foundAfterSeconds
+        report.finding?.foundAfterSeconds = (foundAfterSeconds * 1000).rounded() / 1000
         ConsoleOutput.out(rateLine(report) + pctLine)
         writeSummary(report, finding: finding)
         ConsoleOutput.out("verdict: \(finding.kind.rawValue) (exit \(finding.kind.exitCode))\n")
