@@ -30,7 +30,6 @@ struct ExplorationCommandLineTests {
         (["--explore", "--replay", "3b"], "--replay needs the --scenario"),
         (["--explore", "--jobs", "0"], "--jobs needs a number from 1 to 8"),
         (["--explore", "--noise", "2"], "--noise has no meaning with --explore"),
-        (["--explore", "--strategy", "dfs", "--processes", "2"], "--processes is for random and pct"),
     ])
     func badInput(arguments: [String], message: String) {
         #expect {

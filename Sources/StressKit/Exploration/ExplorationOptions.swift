@@ -35,8 +35,6 @@ public struct ExplorationOptions: Sendable, Equatable {
     public var trace = false
     /// `--no-pin`: let the controlled threads run on any CPU (default: all on one).
     public var pin = true
-    /// `--processes N`: independent explorations in N child processes.
-    public var processes = 1
 
     public init() {}
 
@@ -47,7 +45,7 @@ public struct ExplorationOptions: Sendable, Equatable {
     static let flags: [String: Bool] = [
         "--explore": false, "--strategy": true, "--depth": true, "--preemptions": true, "--schedules": true,
         "--jobs": true, "--scenario": true, "--replay": true, "--spurious-wakes": true, "--max-steps": true,
-        "--no-shrink": false, "--trace": false, "--no-pin": false, "--processes": true,
+        "--no-shrink": false, "--trace": false, "--no-pin": false,
     ]
 
     public static let usage = """
@@ -65,7 +63,6 @@ public struct ExplorationOptions: Sendable, Equatable {
           --no-shrink        report a failing schedule without minimising it
           --trace            print the trace of a replay even when it passes
           --no-pin           do not pin the controlled threads to one CPU
-          --processes N      run N independent explorations in child processes (random and pct)
           --explore --self-test  every canary except ThreadSanitizer's, with each strategy
         """
 
@@ -95,7 +92,6 @@ public struct ExplorationOptions: Sendable, Equatable {
         case "--no-shrink": shrink = false
         case "--trace": trace = true
         case "--no-pin": pin = false
-        case "--processes": processes = try count(1...64)
         default: throw StressUsageError("unknown argument '\(flag)'")
         }
     }
@@ -112,9 +108,6 @@ public struct ExplorationOptions: Sendable, Equatable {
         }
         if given.contains("--depth") && strategy != .pct { throw StressUsageError("--depth is for --strategy pct") }
         if given.contains("--preemptions") && strategy != .dfs { throw StressUsageError("--preemptions is for --strategy dfs") }
-        if processes > 1 && (strategy == .dfs || replay != nil) {
-            throw StressUsageError("--processes is for random and pct explorations (dfs and --replay run one search)")
-        }
         for flag in ["--noise", "--from-episode"] where given.contains(flag) {
             throw StressUsageError("\(flag) has no meaning with --explore: the controller decides every interleaving")
         }

@@ -74,10 +74,19 @@ struct ExplorationSetup {
         seconds = options.seconds
         settings = ScheduleRun.Settings(spuriousWakeBudget: exploration.effectiveSpuriousWakes,
                                         stepsPerProgress: exploration.maxSteps, tracing: false)
-        // One CPU per process, spread by process id, so that explorations run side by side
-        // (--processes, the self-test's children) do not share one.
+        // The CPU the kernel started this process on: it places a new process on an idle
+        // CPU, so that explorations started side by side do not share one.
         let cpus = CPUAffinity.allowedCPUs()
-        pinnedCPU = exploration.pin ? cpus[Int(getpid()) % cpus.count] : nil
+        pinnedCPU = exploration.pin ? Self.currentCPU().flatMap { cpus.contains($0) ? $0 : nil } ?? cpus[0] : nil
+    }
+
+    /// The CPU the calling thread last ran on: field 39 of /proc/self/stat (Glibc's
+    /// `sched_getcpu` is not visible to Swift).
+    static func currentCPU() -> Int? {
+        guard let stat = FileAccess.readText("/proc/self/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields from the third (state) on follow the command name's closing parenthesis.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 36 ? Int(fields[36]) : nil
     }
 
     /// `--replay @FILE` reads the schedule from FILE.
