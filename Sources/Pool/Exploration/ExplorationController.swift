@@ -12,14 +12,17 @@ import Synchronization
 /// - instead of the futex syscalls (`ParkingWord`), so that a wait blocks inside the
 ///   controller, with the kernel's compare-then-sleep atomicity, and a wake makes waiters
 ///   runnable;
-/// - at every failed spin check (`BoundedSpinWait`, `UnboundedSpinWait`), so that a spinning
-///   thread yields to the controller instead of burning steps;
-/// - when a worker thread is created, starts, exits and is joined (`WorkerThreads`).
+/// - at every spin check (`BoundedSpinWait`, `UnboundedSpinWait`): its start, so that the
+///   controller knows the words it reads, and its failure, so that a spinning thread yields
+///   to the controller instead of burning steps;
+/// - when a worker thread is created, starts, exits and is joined (`WorkerThreads`);
+/// - at the probe points of a probe that asks for it (`probePoint`: the stress driver's).
 ///
-/// Contract: a hook called on a thread the controller does not control must return at once
-/// (`isControlled` false) and the pool then performs the real operation; on a controlled
-/// thread the hook may block the caller until the controller runs it again. Exactly one
-/// controlled thread runs between two hooks.
+/// Contract: the hooks reach a controller only on the threads it controls: those bound to it
+/// (`Exploration.bind`), or, for the process-wide `Exploration.controller`, those for which
+/// `isControlled` is true; on any other thread the pool performs the real operation. On a
+/// controlled thread a hook may block the caller until the controller runs it again. Exactly
+/// one controlled thread runs between two hooks.
 public protocol ExplorationController: AnyObject, Sendable {
     /// Whether the calling thread is one the controller schedules.
     var isControlled: Bool { get }

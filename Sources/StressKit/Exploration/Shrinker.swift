@@ -2,8 +2,9 @@
 import Pool
 
 /// Minimises a failing schedule before it is reported: a smaller scenario (fewer jobs, fewer
-/// threads, no faults, smaller targets), then fewer deviations from the default schedule
-/// (fewer preemptions and other non-default choices).
+/// threads, no faults, smaller targets), then the fewest preemptions (a DFS of the smaller
+/// scenario with bound 0, 1, ...), then fewer deviations from the default schedule (each
+/// non-default choice that the failure does not need is dropped).
 ///
 /// A candidate is kept when it fails the same way (the same `ExplorationFinding.Kind`). For a
 /// smaller scenario the failing schedule is first replayed as it is (a job removed after the
@@ -44,6 +45,7 @@ struct Shrinker {
                 if schedulesRun >= budget { break }
             }
         }
+        best = fewestPreemptions(best)
         improved = true
         while improved && schedulesRun < budget {
             improved = false
@@ -60,6 +62,23 @@ struct Shrinker {
             }
         }
         return best
+    }
+
+    /// A failing schedule of the same scenario with the fewest preemptions: DFS with bound
+    /// 0, 1, ... below the failing one's, each within the search budget. The first bound
+    /// that fails is the least (if the smaller bounds were exhausted).
+    private mutating func fewestPreemptions(_ failing: ScheduleResult) -> ScheduleResult {
+        for bound in 0..<min(failing.preemptions, 4) {
+            let strategy = DFSStrategy(preemptionBound: bound)
+            var tried = 0
+            while tried < 5 * searchSchedules && schedulesRun < budget && strategy.beginSchedule(threads: failing.scenario.threadCount) {
+                tried += 1
+                schedulesRun += 1
+                let result = explorer.run(failing.scenario, strategy: strategy)
+                if result.finding?.kind == kind { return result }
+            }
+        }
+        return failing
     }
 
     private mutating func replay(_ episode: Episode, _ schedule: Schedule) -> ScheduleResult {
