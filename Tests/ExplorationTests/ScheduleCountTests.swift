@@ -15,22 +15,29 @@ import Testing
 /// option. So DFS with P preemptions runs 1, 3, 5, 6, 6 schedules for P = 0 ... 4.
 @Suite("Exploration: hand-counted DFS", .serialized)
 struct ScheduleCountTests {
+    /// Thread 1 stores 1 to x then y (c, d); thread 0 stores 2 to x then y (a, b), then joins
+    /// and appends the end state (x, y) to `outcomes`.
+    static func twoByTwo(_ words: Words, outcomes: Outcomes?) -> @Sendable () -> Void {
+        {
+            words.reset()
+            let worker = ControlledThread(1) {
+                words.first.store(1, ordering: .relaxed)
+                words.second.store(1, ordering: .relaxed)
+            }
+            words.first.store(2, ordering: .relaxed)
+            words.second.store(2, ordering: .relaxed)
+            worker.join()
+            outcomes?.append("\(words.first.load(ordering: .relaxed))\(words.second.load(ordering: .relaxed))")
+        }
+    }
+
     @Test("Two threads, two stores each: 1, 3, 5, 6, 6 schedules for P = 0 ... 4",
           arguments: [(0, 1), (1, 3), (2, 5), (3, 6), (4, 6)])
     func twoByTwo(bound: Int, expected: Int) {
         ExplorationHarness.lock.withLock { _ in
             let words = Words()
             defer { words.deallocate() }
-            let (schedules, findings) = ExplorationHarness.countSchedules(bound: bound) {
-                words.reset()
-                let worker = ControlledThread(1) {
-                    words.first.store(1, ordering: .relaxed)
-                    words.second.store(1, ordering: .relaxed)
-                }
-                words.first.store(2, ordering: .relaxed)
-                words.second.store(2, ordering: .relaxed)
-                worker.join()
-            }
+            let (schedules, findings) = ExplorationHarness.countSchedules(bound: bound, Self.twoByTwo(words, outcomes: nil))
             #expect(schedules == expected)
             #expect(findings.isEmpty)
         }
@@ -42,17 +49,7 @@ struct ScheduleCountTests {
             let words = Words()
             defer { words.deallocate() }
             let outcomes = Outcomes()
-            _ = ExplorationHarness.countSchedules(bound: 4) {
-                words.reset()
-                let worker = ControlledThread(1) {
-                    words.first.store(1, ordering: .relaxed)
-                    words.second.store(1, ordering: .relaxed)
-                }
-                words.first.store(2, ordering: .relaxed)
-                words.second.store(2, ordering: .relaxed)
-                worker.join()
-                outcomes.append("\(words.first.load(ordering: .relaxed))\(words.second.load(ordering: .relaxed))")
-            }
+            _ = ExplorationHarness.countSchedules(bound: 4, Self.twoByTwo(words, outcomes: outcomes))
             // Last writer of x, then of y: abcd 11, cdab 22, acdb 12, acbd 11, cabd 21, cadb 22.
             #expect(outcomes.values.sorted() == ["11", "11", "12", "21", "22", "22"])
         }

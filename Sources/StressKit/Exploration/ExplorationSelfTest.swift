@@ -133,18 +133,7 @@ struct ExplorationSelfTest {
         }
         // The budget's schedules, the shrink, and process start-up: generous, since a
         // child that hangs is a bug the self-test must report, not wait for.
-        let limit = UInt64((options.seconds + 60) * 1e9)
-        var status: Int32 = 0
-        var killed = false
-        while waitpid(child, &status, WNOHANG) == 0 {
-            if MonotonicClock.nanoseconds() &- started > limit {
-                kill(child, SIGKILL)
-                waitpid(child, &status, 0)
-                killed = true
-                break
-            }
-            usleep(2_000)
-        }
+        let (status, killed) = helper.wait(for: child, startedAt: started, budgetNanoseconds: UInt64((options.seconds + 60) * 1e9))
         let report = try? StressSummary.read(jsonPath)
         let tail = helper.logTail(logPath)
         unlink(jsonPath)
