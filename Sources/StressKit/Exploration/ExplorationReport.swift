@@ -46,6 +46,8 @@ public struct ExplorationReport: Codable, Sendable, Equatable {
         public var minimalDecisions: Int?
         public var minimalDeviations: Int?
         public var minimalReplay: String?
+        /// Each thread's state when the minimal schedule failed (deadlock and livelock).
+        public var minimalThreadStates: [String]?
         /// Schedules run while shrinking.
         public var shrinkSchedules: Int?
         /// The minimal schedule's trace, one line per step.

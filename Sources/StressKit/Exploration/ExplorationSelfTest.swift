@@ -99,6 +99,7 @@ struct ExplorationSelfTest {
         var text = "    minimal (\(strategy.rawValue)): \(report.kind): \(report.message)\n"
         text += "    \(report.minimalDecisions ?? report.decisions) decisions, \(report.minimalDeviations ?? report.deviations) deviations "
             + "(as found: \(report.decisions) decisions, \(report.deviations) deviations)\n"
+        for state in report.minimalThreadStates ?? report.threadStates { text += "    \(state)\n" }
         text += "    replay: \(report.minimalReplay ?? report.replay)\n"
         text += "    shrunk trace:\n"
         for line in report.trace { text += "      \(line)\n" }

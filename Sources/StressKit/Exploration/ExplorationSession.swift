@@ -256,6 +256,7 @@ struct ExplorationSearch {
                           + "(\(traced.decisions) decisions, \(minimal.schedule.count) deviations; as found: "
                           + "\(found.decisions) decisions, \(found.schedule.count) deviations)\n"
                           + "  \(minimalFinding.kind.rawValue): \(minimalFinding.message)\n"
+                          + minimalFinding.threadStates.map { "  \($0)\n" }.joined()
                           + "  replay: \(setup.replayCommand(minimal.scenario.scenarioText, minimal.schedule))\n")
         if !reproduced {
             ConsoleOutput.out("  WARNING: replaying the minimal schedule gave \(traced.finding.map { $0.kind.rawValue } ?? "no finding"): the run is not deterministic (a harness bug)\n")
@@ -299,6 +300,7 @@ struct ExplorationSearch {
             report.minimalDecisions = minimal.decisions
             report.minimalDeviations = minimal.schedule.count
             report.minimalReplay = setup.replayCommand(minimal.scenario.scenarioText, minimal.schedule)
+            report.minimalThreadStates = minimal.finding?.threadStates
             report.shrinkSchedules = shrinkSchedules
         }
         return report
