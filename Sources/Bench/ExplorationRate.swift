@@ -40,6 +40,7 @@ struct ExplorationRate {
     struct Sample {
         var schedulesPerSecond: Double
         var stepsPerSecond: Double
+        var switchesPerSecond: Double
     }
 
     func run() {
@@ -77,7 +78,7 @@ struct ExplorationRate {
             ChildProcess.start([binary, "--explore", "--seed", String(seed &+ UInt64(index) &* 7919),
                                 "--seconds", String(Self.sampleSeconds), "--quiet", "--json", report] + variant.arguments)
         }
-        var total = Sample(schedulesPerSecond: 0, stepsPerSecond: 0)
+        var total = Sample(schedulesPerSecond: 0, stepsPerSecond: 0, switchesPerSecond: 0)
         for (child, report) in zip(children, reports) {
             guard let child else { return .failure(Problem(reason: "could not start \(binary)")) }
             guard let status = ChildProcess.wait(child, deadlineNanoseconds: UInt64(Self.sampleSeconds * 10 + 30) * 1_000_000_000) else {
@@ -86,19 +87,22 @@ struct ExplorationRate {
             guard status == 0 else { return .failure(Problem(reason: "\(binary) exited with status \(status) (a finding, or a usage error)")) }
             guard let json = FileText.read(report),
                   let schedules = StressThroughput.number(after: "\"schedulesPerSecond\"", in: json),
-                  let steps = StressThroughput.number(after: "\"stepsPerSecond\"", in: json) else {
+                  let steps = StressThroughput.number(after: "\"stepsPerSecond\"", in: json),
+                  let switches = StressThroughput.number(after: "\"switchesPerSecond\"", in: json) else {
                 return .failure(Problem(reason: "no exploration rate in \(report)"))
             }
             total.schedulesPerSecond += schedules
             total.stepsPerSecond += steps
+            total.switchesPerSecond += switches
         }
         return .success(total)
     }
 
     func report(_ samples: [[Sample]]) {
         print("")
-        print(pad("variant", 36) + pad("schedules/s median [IQR]", 30) + pad("steps/s median [IQR]", 34) + "ratio to the first (schedules, steps)")
-        var first: (Double, Double)?
+        print(pad("variant", 36) + pad("schedules/s median [IQR]", 26) + pad("steps/s median [IQR]", 30)
+              + pad("switches/s median", 19) + "ratio to the first (schedules, steps, switches)")
+        var first: (Double, Double, Double)?
         for (variant, variantSamples) in zip(Self.variants, samples) {
             guard !variantSamples.isEmpty else {
                 print(pad(variant.name, 36) + "n/a")
@@ -106,12 +110,15 @@ struct ExplorationRate {
             }
             let schedules = Summary(variantSamples.map(\.schedulesPerSecond))
             let steps = Summary(variantSamples.map(\.stepsPerSecond))
-            if first == nil { first = (schedules.median, steps.median) }
-            let ratio = first.map { format(schedules.median / $0.0, digits: 2) + ", " + format(steps.median / $0.1, digits: 2) } ?? "-"
+            let switches = Summary(variantSamples.map(\.switchesPerSecond))
+            if first == nil { first = (schedules.median, steps.median, switches.median) }
+            let ratio = first.map {
+                [schedules.median / $0.0, steps.median / $0.1, switches.median / $0.2].map { format($0, digits: 2) }.joined(separator: ", ")
+            } ?? "-"
             print(pad(variant.name, 36)
-                  + pad("\(format(schedules.median, digits: 0)) [\(format(schedules.lowerQuartile, digits: 0))-\(format(schedules.upperQuartile, digits: 0))]", 30)
-                  + pad("\(format(steps.median, digits: 0)) [\(format(steps.lowerQuartile, digits: 0))-\(format(steps.upperQuartile, digits: 0))]", 34)
-                  + ratio)
+                  + pad("\(format(schedules.median, digits: 0)) [\(format(schedules.lowerQuartile, digits: 0))-\(format(schedules.upperQuartile, digits: 0))]", 26)
+                  + pad("\(format(steps.median, digits: 0)) [\(format(steps.lowerQuartile, digits: 0))-\(format(steps.upperQuartile, digits: 0))]", 30)
+                  + pad(format(switches.median, digits: 0), 19) + ratio)
         }
         if let first {
             print("\ntarget (issue 9): >= 1000 schedules/s for 2-3 threads, 2 jobs: \(first.0 >= 1000 ? "met" : "NOT MET") (\(format(first.0, digits: 0))/s)")

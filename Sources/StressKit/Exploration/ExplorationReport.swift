@@ -20,6 +20,9 @@ public struct ExplorationReport: Codable, Sendable, Equatable {
     public var seconds: Double
     public var schedulesPerSecond: Double
     public var stepsPerSecond: Double
+    /// Hand-offs of the baton from one thread to another (a context switch each), per second:
+    /// what a step costs depends on how many of them switch.
+    public var switchesPerSecond: Double?
     /// FNV-1a over every schedule run (scenario and decisions), as 0x and 16 hex digits: the
     /// same seed and options give the same digest.
     public var scheduleDigest: String

@@ -200,6 +200,7 @@ struct ExplorationSearch {
     private func explorationReport(strategy: String) -> ExplorationReport {
         var report = ExplorationReport(strategy: strategy, schedules: explorer.schedulesRun, steps: explorer.decisionsRun,
                                        seconds: (elapsedSeconds * 1000).rounded() / 1000, scheduleDigest: hex(digest.value))
+        report.switchesPerSecond = report.seconds > 0 ? (Double(explorer.switchesRun) / report.seconds).rounded() : 0
         switch strategy {
         case "pct":
             report.depth = setup.exploration.depth
@@ -214,7 +215,8 @@ struct ExplorationSearch {
 
     private func rateLine(_ report: ExplorationReport) -> String {
         "schedules: \(report.schedules) in \(format3(report.seconds)) s = \(Int(report.schedulesPerSecond)) schedules/s; "
-            + "steps: \(report.steps) = \(Int(report.stepsPerSecond)) steps/s; schedule digest \(report.scheduleDigest)\n"
+            + "steps: \(report.steps) = \(Int(report.stepsPerSecond)) steps/s; "
+            + "thread switches: \(Int(report.switchesPerSecond ?? 0))/s; schedule digest \(report.scheduleDigest)\n"
     }
 
     private var pctLine: String {

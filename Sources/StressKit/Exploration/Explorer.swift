@@ -49,6 +49,7 @@ final class Explorer: @unchecked Sendable {
 
     private(set) var schedulesRun = 0
     private(set) var decisionsRun = 0
+    private(set) var switchesRun = 0
 
     init(context: RunContext, settings: ScheduleRun.Settings, backstopSeconds: Double,
          onBackstop: @escaping @Sendable (ScheduleRun, String) -> Never) {
@@ -94,6 +95,7 @@ final class Explorer: @unchecked Sendable {
         caller.join()
         schedulesRun += 1
         decisionsRun += run.decisions
+        switchesRun += run.switches
         let result = ScheduleResult(episode: nil, finding: run.finding, schedule: Schedule(run.deviations),
                                     decisions: run.decisions, preemptions: run.preemptions, events: run.events,
                                     threads: run.maximumLiveThreads)

@@ -74,6 +74,8 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
     private(set) var finding: ExplorationFinding?
     private var aborted = false
     private(set) var maximumLiveThreads = 1
+    /// Baton hand-offs from one thread to another (each a futex wake and a wait).
+    private(set) var switches = 0
     private var options: [ScheduleChoice] = []
     private var costs: [Int] = []
 
@@ -140,6 +142,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
     }
 
     private func handOff(from thread: Int, to next: Int) {
+        switches += 1
         signal(next)
         waitForBaton(thread)
     }
@@ -457,6 +460,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
             setIdentity(thread)
             deadlock(at: thread)
         }
+        switches += 1
         signal(choice.thread)
     }
 
