@@ -21,8 +21,15 @@ public final class RunContext: @unchecked Sendable {
     public let startedAt: UInt64
     public let deadline: UInt64
     private let terminateMutex = CheckedMutex()
+    /// Where a violation goes first, if set: `stress --explore` records it as the finding of
+    /// the schedule that the calling thread runs in, and ends only that schedule's threads
+    /// (the interceptor then never returns). If it returns, the violation ends the process
+    /// as usual. Arguments: verdict, message, episode, job index.
+    public let findingInterceptor: (@Sendable (Verdict, String, Int, Int) -> Void)?
 
-    public init(options: StressOptions, seed: UInt64, callerThreads: Int) {
+    public init(options: StressOptions, seed: UInt64, callerThreads: Int,
+                findingInterceptor: (@Sendable (Verdict, String, Int, Int) -> Void)? = nil) {
+        self.findingInterceptor = findingInterceptor
         self.options = options
         self.seed = seed
         plan = StressPlan(seed: seed, options: options)
@@ -49,6 +56,7 @@ public final class RunContext: @unchecked Sendable {
 
     /// Reports a violation or a stall and ends the process. Never returns.
     public func terminate(_ verdict: Verdict, _ message: String, episode: Int, jobIndex: Int) -> Never {
+        if let findingInterceptor { findingInterceptor(verdict, message, episode, jobIndex) }
         // Held until the process ends: later callers block in `withLock`.
         terminateMutex.withLock { reportAndExit(verdict, message, episode: episode, jobIndex: jobIndex) }
     }

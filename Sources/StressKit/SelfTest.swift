@@ -65,18 +65,7 @@ public struct SelfTest {
             return Row(canary: canary, detected: false, how: "not run", seconds: 0, note: "could not start a child process (errno \(errno))")
         }
         // The child's watchdog fires 2 s after a stall plus a 2 s rescue; allow it that.
-        let budget = UInt64((options.seconds + 15) * 1e9)
-        var status: Int32 = 0
-        var killed = false
-        while waitpid(child, &status, WNOHANG) == 0 {
-            if MonotonicClock.nanoseconds() &- started > budget {
-                kill(child, SIGKILL)
-                waitpid(child, &status, 0)
-                killed = true
-                break
-            }
-            usleep(10_000)
-        }
+        let (status, killed) = wait(for: child, startedAt: started, budgetNanoseconds: UInt64((options.seconds + 15) * 1e9))
         let seconds = Double(MonotonicClock.nanoseconds() &- started) / 1e9
         let verdict = readVerdict(jsonPath)
         let tail = logTail(logPath)
@@ -99,6 +88,21 @@ public struct SelfTest {
         default:
             return Row(canary: canary, detected: false, how: "error", seconds: seconds, note: "child exited \((status >> 8) & 0xFF): \(tail)")
         }
+    }
+
+    /// Waits for `child` until `budgetNanoseconds` after `startedAt`, then kills it. Its wait
+    /// status, and whether it was killed.
+    func wait(for child: pid_t, startedAt started: UInt64, budgetNanoseconds budget: UInt64) -> (status: Int32, killed: Bool) {
+        var status: Int32 = 0
+        while waitpid(child, &status, WNOHANG) == 0 {
+            if MonotonicClock.nanoseconds() &- started > budget {
+                kill(child, SIGKILL)
+                waitpid(child, &status, 0)
+                return (status, true)
+            }
+            usleep(2_000)
+        }
+        return (status, false)
     }
 
     /// Re-executes this program with `arguments`, its output going to `log`.

@@ -52,6 +52,8 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     public var violations: Int
     /// The rule-of-three bound over the jobs run, or why there is none.
     public var confidence: String
+    /// `stress --explore` only: schedules, rate, digest, the failing schedule and its trace.
+    public var exploration: ExplorationReport?
 
     /// Jobs run on one scheduler with one thread count.
     public struct ConfigurationRow: Codable, Sendable, Equatable {
@@ -172,6 +174,7 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         lines.append("latency: " + latencyNanoseconds.labelled.map { "\($0.label) \(duration($0.nanoseconds))" }.joined(separator: ", "))
         lines.append("violations: \(violations)")
         lines.append(confidence)
+        if let exploration { lines += exploration.lines }
         return lines.joined(separator: "\n") + "\n"
     }
 
