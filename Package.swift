@@ -39,6 +39,10 @@ let package = Package(
         .testTarget(name: "PropertyTests", dependencies: ["Pool", "Canaries", "CPoolSupport", "PoolSupport", "TestSupport"]),
         .testTarget(name: "PanicTests", dependencies: ["Pool", "CPoolSupport", "PoolSupport", "TestSupport"]),
         .testTarget(name: "StressTests", dependencies: ["StressKit", "Canaries", "Pool", "PoolSupport"]),
+        // `stress --explore`'s own suites: they need the Exploration trait, and are empty
+        // without it. Run them with
+        // `swift test --traits Exploration --scratch-path .build-explore --filter ExplorationTests`.
+        .testTarget(name: "ExplorationTests", dependencies: ["StressKit", "Canaries", "Pool", "PoolSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,8 @@ struct BenchOptions {
         case spinSweep
         /// Only NoProbe against CallProbe (and sequential), small N.
         case probeCost
+        /// `stress --explore`'s rate, schedules/s and steps/s, from its exploration build.
+        case explorationRate
     }
 
     var mode = Mode.compare
@@ -27,6 +29,8 @@ struct BenchOptions {
     /// The stress driver's binary; nil: `stress` beside this executable.
     var stressBinary: String?
     var runStress = true
+    /// The exploration build's stress binary; nil: `ExplorationRate.defaultBinary`.
+    var explorationBinary: String?
     var idleSeconds = 1.0
     /// The pools' spin policy (compare mode); default `SpinPolicy.default`.
     var spinPolicy = SpinPolicy.default
@@ -72,6 +76,9 @@ struct BenchOptions {
       --idle-seconds S        idle window for the idle-CPU figure (0.1 ... 60, default 1)
       --spin-sweep            instead: sweep SpinPolicy values for the futex pool
       --probe-cost            instead: NoProbe against a non-inlined probe, small N only
+      --explore-rate          instead: stress --explore's schedules/s and steps/s (medians with
+                              spread, variants interleaved; --repetitions samples of 2 s each)
+      --explore-binary PATH   the exploration build's stress (default .build-explore/release/stress)
       --help                  this text
     """
 
@@ -120,6 +127,8 @@ struct BenchOptions {
                 options.idleSeconds = seconds
             case "--spin-sweep": options.mode = .spinSweep
             case "--probe-cost": options.mode = .probeCost
+            case "--explore-rate": options.mode = .explorationRate
+            case "--explore-binary": options.explorationBinary = try value(for: argument)
             default: throw UsageError(description: "unknown argument '\(argument)'")
             }
         }

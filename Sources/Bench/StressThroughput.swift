@@ -60,6 +60,12 @@ enum StressThroughput {
 /// deadline, after which it is killed. Returns its exit status, or nil if it was killed.
 enum ChildProcess {
     static func run(_ arguments: [String], deadlineNanoseconds: UInt64) -> Int32? {
+        guard let pid = start(arguments) else { return -1 }
+        return wait(pid, deadlineNanoseconds: deadlineNanoseconds)
+    }
+
+    /// Starts the program, its output to /dev/null; nil if it cannot be started.
+    static func start(_ arguments: [String]) -> pid_t? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -68,7 +74,13 @@ enum ChildProcess {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
-        guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return -1 }
+        guard posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return nil }
+        return pid
+    }
+
+    /// Waits for `pid` at most `deadlineNanoseconds`, then kills it. Its exit status, or nil
+    /// if it was killed.
+    static func wait(_ pid: pid_t, deadlineNanoseconds: UInt64) -> Int32? {
         let deadline = MonotonicClock.nanoseconds() &+ deadlineNanoseconds
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 {

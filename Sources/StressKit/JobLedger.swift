@@ -1,4 +1,4 @@
-import Glibc
+import Pool
 import Synchronization
 
 /// The probe's books on the pool's jobs: the caller's current job, and per job its target,
@@ -86,7 +86,11 @@ final class JobLedger: @unchecked Sendable {
         // acquire: pairs with the receiver's releasing increment, after its witness reads:
         // the receiver is done with the board before the caller starts the next job (whose
         // threads rewrite it). Bounded by the watchdog (the job's phase stays "running").
-        while receivers[Self.slot(of: number)].load(ordering: .acquiring) == 0 { sched_yield() }
+        // The pool's own unbounded wait, so that under `stress --explore` this wait yields to
+        // the controller instead of spinning past it.
+        let receivers = self.receivers
+        let received = { receivers[Self.slot(of: number)].load(ordering: .acquiring) != 0 }
+        _ = UnboundedSpinWait.wait(policy: .default, until: received, orFull: received)
     }
 
     /// Caller: job `number` (an earlier successful parallel job) is fully quiesced: exactly

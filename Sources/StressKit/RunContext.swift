@@ -32,10 +32,17 @@ public final class RunContext: @unchecked Sendable {
     /// before its threads start (nil: not checked, as in the supervisor's view of a run).
     public internal(set) var resourceBudget: ResourceBudget?
     private let terminateMutex = CheckedMutex()
+    /// Where a violation goes first, if set: `stress --explore` records it as the finding of
+    /// the schedule that the calling thread runs in, and ends only that schedule's threads
+    /// (the interceptor then never returns). If it returns, the violation ends the process
+    /// as usual. Arguments: verdict, message, episode, job index.
+    public let findingInterceptor: (@Sendable (Verdict, String, Int, Int) -> Void)?
 
     /// `shared`: the supervisor's state, to be written by this run (or read, by the
     /// supervisor itself); nil: private memory.
-    public init(options: StressOptions, seed: UInt64, callerThreads: Int, shared: SharedRunState? = nil) {
+    public init(options: StressOptions, seed: UInt64, callerThreads: Int, shared: SharedRunState? = nil,
+                findingInterceptor: (@Sendable (Verdict, String, Int, Int) -> Void)? = nil) {
+        self.findingInterceptor = findingInterceptor
         self.options = options
         self.seed = seed
         plan = StressPlan(seed: seed, options: options)
@@ -78,6 +85,7 @@ public final class RunContext: @unchecked Sendable {
 
     /// Reports a violation or a stall and ends the process. Never returns.
     public func terminate(_ verdict: Verdict, _ message: String, episode: Int, jobIndex: Int) -> Never {
+        if let findingInterceptor { findingInterceptor(verdict, message, episode, jobIndex) }
         // Held until the process ends: later callers block in `withLock`.
         terminateMutex.withLock { reportAndExit(verdict, message, episode: episode, jobIndex: jobIndex) }
     }

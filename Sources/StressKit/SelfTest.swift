@@ -84,28 +84,15 @@ public struct SelfTest {
         guard let child = spawn(arguments, log: logPath) else {
             return (Row(canary: canary, detected: false, how: "not run", seconds: 0, note: "could not start a child process (errno \(errno))"), nil)
         }
-        return wait(for: child, canary, started: started, jsonPath: jsonPath, logPath: logPath)
+        return outcome(of: child, canary, started: started, jsonPath: jsonPath, logPath: logPath)
     }
 
     /// Waits for the child within its budget, passing an interrupt on; judges how it ended.
-    func wait(for child: pid_t, _ canary: Canary, started: UInt64, jsonPath: String, logPath: String) -> (Row, Int32?) {
+    func outcome(of child: pid_t, _ canary: Canary, started: UInt64, jsonPath: String, logPath: String) -> (Row, Int32?) {
         // The child's watchdog fires 2 s after a stall plus a 2 s rescue; allow it that.
-        let budget = UInt64((options.seconds + 15) * 1e9)
-        var status: Int32 = 0
-        var killed = false
         var interrupt: Int32?
-        while waitpid(child, &status, WNOHANG) == 0 {
-            if MonotonicClock.nanoseconds() &- started > budget {
-                kill(child, SIGKILL)
-                waitpid(child, &status, 0)
-                killed = true
-                break
-            }
-            if let signal = InterruptSignals.wait(microseconds: 10_000) {
-                kill(child, signal)
-                interrupt = interrupt ?? signal
-            }
-        }
+        let (status, killed) = wait(for: child, startedAt: started, budgetNanoseconds: UInt64((options.seconds + 15) * 1e9),
+                                    interrupted: { interrupt = interrupt ?? $0 })
         let seconds = Double(MonotonicClock.nanoseconds() &- started) / 1e9
         let verdict = readVerdict(jsonPath)
         let tail = logTail(logPath)
@@ -136,6 +123,28 @@ public struct SelfTest {
         default:
             return (Row(canary: canary, detected: false, how: "error", seconds: seconds, note: "child exited \(code): \(tail)"), interrupt)
         }
+    }
+
+    /// Waits for `child` until `budgetNanoseconds` after `startedAt`, then kills it. Its wait
+    /// status, and whether it was killed. If the caller blocked SIGINT and SIGTERM
+    /// (`InterruptSignals.block`), each one sent meanwhile is taken at the wait's poll, passed
+    /// on to the child (which stops and reports), and told to `interrupted`.
+    func wait(for child: pid_t, startedAt started: UInt64, budgetNanoseconds budget: UInt64,
+              interrupted: (Int32) -> Void = { _ in }) -> (status: Int32, killed: Bool) {
+        var status: Int32 = 0
+        while waitpid(child, &status, WNOHANG) == 0 {
+            if MonotonicClock.nanoseconds() &- started > budget {
+                kill(child, SIGKILL)
+                waitpid(child, &status, 0)
+                return (status, true)
+            }
+            // The poll's sleep, cut short by an interrupt.
+            if let signal = InterruptSignals.wait(microseconds: 2_000) {
+                kill(child, signal)
+                interrupted(signal)
+            }
+        }
+        return (status, false)
     }
 
     /// Re-executes this program with `arguments`, its output going to `log`.

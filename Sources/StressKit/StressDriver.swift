@@ -48,6 +48,7 @@ public enum StressDriver {
                 return StressExitCode.usage
             }
         }
+        if options.exploration.enabled { return ExploreCommand.run(options: options, arguments: arguments) }
         if options.selfTest { return SelfTest(options: options).run() }
         var system = SystemRandomNumberGenerator()
         let seed = options.seed ?? system.next()

@@ -33,6 +33,8 @@ public struct StressOptions: Sendable, Equatable {
     public var listCanaries = false
     public var quiet = false
     public var help = false
+    /// `--explore` and its flags (`ExplorationOptions`).
+    public var exploration = ExplorationOptions()
 
     public init() {}
 
@@ -46,6 +48,8 @@ public struct StressOptions: Sendable, Equatable {
                       [--faults RATE] [--noise LEVEL] [--watchdog SECONDS] [--json PATH]
                       [--variant NAME] [--from-episode K] [--self-test] [--list-canaries]
                       [--quiet] [--help]
+               stress --explore [--strategy random|pct|dfs] [--depth D] [--preemptions P] [--schedules N]
+                      [--jobs N] [--scenario S] [--replay SCHEDULE] [--self-test] ... (see below)
 
           --seconds S        run time in seconds, > 0 (default 60; per canary with --self-test: 30)
           --seed N           plan seed, decimal or 0x-hex (default: random, printed)
@@ -62,9 +66,12 @@ public struct StressOptions: Sendable, Equatable {
           --quiet            no progress line
           --help             this text
 
-        exit codes: 0 no violation, 1 violation (or resource leak), 2 stall (watchdog), 3 canary survived,
-                    4 crash (the driver died of a signal; its supervisor wrote the report),
-                    130/143 interrupted by SIGINT/SIGTERM (the report covers what ran), 64 usage error
+        \(ExplorationOptions.usage)
+
+        exit codes: 0 no violation, 1 violation (or resource leak), 2 stall (watchdog; with --explore also
+                    a deadlock or livelock), 3 canary survived, 4 crash (the driver died of a signal; its
+                    supervisor wrote the report), 130/143 interrupted by SIGINT/SIGTERM (the report
+                    covers what ran), 64 usage error (also: --explore in a build without it)
         """
 
     /// Parses the arguments that follow the program name.
@@ -131,10 +138,14 @@ public struct StressOptions: Sendable, Equatable {
             case "--quiet": options.quiet = true
             case "--help", "-h": options.help = true
             default:
-                throw StressUsageError("unknown argument '\(flag)'")
+                guard let takesValue = ExplorationOptions.flags[flag] else {
+                    throw StressUsageError("unknown argument '\(flag)'")
+                }
+                try options.exploration.apply(flag, value: takesValue ? try value(for: flag) : nil)
             }
             index += 1
         }
+        try options.exploration.validate(given: Set(arguments))
         if options.selfTest && !secondsGiven { options.seconds = 30 }
         if options.selfTest && options.variant != nil {
             throw StressUsageError("--self-test runs every canary itself; it takes no --variant")

@@ -58,6 +58,8 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     /// The process's footprint across pool churn: baseline, peak and bound (`ResourceBudget`).
     /// nil where it was not measured (reports written by the supervisor, older reports).
     public var resources: ResourceSection?
+    /// `stress --explore` only: schedules, rate, digest, the failing schedule and its trace.
+    public var exploration: ExplorationReport?
 
     /// Jobs run on one scheduler with one thread count.
     public struct ConfigurationRow: Codable, Sendable, Equatable {
@@ -182,6 +184,7 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         lines.append("violations: \(violations)")
         if let resources { lines.append(resources.line) }
         lines.append(confidence)
+        if let exploration { lines += exploration.lines }
         return lines.joined(separator: "\n") + "\n"
     }
 

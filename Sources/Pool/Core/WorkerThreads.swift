@@ -19,8 +19,10 @@ package final class WorkerThreads {
         let worker: NamedThread
         var entry = body
         #if Exploration
-        // The controller learns each worker's pool index, and runs it only when it chooses.
-        if let controller = Exploration.controller {
+        // The creating thread's controller learns each worker's pool index, and runs it only
+        // when it chooses.
+        let controller = Exploration.activeController
+        if let controller {
             controller.workerWillSpawn(thread: thread)
             entry = {
                 controller.workerDidStart(thread: thread)
@@ -35,6 +37,9 @@ package final class WorkerThreads {
             throw .threadCreationFailed(thread: thread, errno: error.errno)
         }
         threads.append(worker)
+        #if Exploration
+        controller?.workerDidSpawn(thread: thread)
+        #endif
         if let cpu {
             do {
                 try worker.pin(toCPU: cpu)

@@ -1,4 +1,5 @@
 #if Exploration
+import Glibc
 import Synchronization
 
 /// What an exploration build's pool asks of the controller that schedules its threads.
@@ -11,14 +12,17 @@ import Synchronization
 /// - instead of the futex syscalls (`ParkingWord`), so that a wait blocks inside the
 ///   controller, with the kernel's compare-then-sleep atomicity, and a wake makes waiters
 ///   runnable;
-/// - at every failed spin check (`BoundedSpinWait`, `UnboundedSpinWait`), so that a spinning
-///   thread yields to the controller instead of burning steps;
-/// - when a worker thread is created, starts, exits and is joined (`WorkerThreads`).
+/// - at every spin check (`BoundedSpinWait`, `UnboundedSpinWait`): its start, so that the
+///   controller knows the words it reads, and its failure, so that a spinning thread yields
+///   to the controller instead of burning steps;
+/// - when a worker thread is created, starts, exits and is joined (`WorkerThreads`);
+/// - at the probe points of a probe that asks for it (`probePoint`: the stress driver's).
 ///
-/// Contract: a hook called on a thread the controller does not control must return at once
-/// (`isControlled` false) and the pool then performs the real operation; on a controlled
-/// thread the hook may block the caller until the controller runs it again. Exactly one
-/// controlled thread runs between two hooks.
+/// Contract: the hooks reach a controller only on the threads it controls: those bound to it
+/// (`Exploration.bind`), or, for the process-wide `Exploration.controller`, those for which
+/// `isControlled` is true; on any other thread the pool performs the real operation. On a
+/// controlled thread a hook may block the caller until the controller runs it again. Exactly
+/// one controlled thread runs between two hooks.
 public protocol ExplorationController: AnyObject, Sendable {
     /// Whether the calling thread is one the controller schedules.
     var isControlled: Bool { get }
@@ -35,13 +39,25 @@ public protocol ExplorationController: AnyObject, Sendable {
     /// `futex_wake(word, count)`: make up to `count` waiters on `word` runnable; returns how many.
     func futexWake(_ word: ExplorationWord, count: Int32) -> Int32
 
+    /// A spin check is about to evaluate its condition: the words it loads from here to
+    /// `spinCheckFailed` are the ones whose change can make it true. Not a scheduling point.
+    func spinCheckWillBegin()
+
     /// A spin check found the condition false. Returns whether to check again (the
     /// controller runs the thread again once another thread wrote a word it read, or when it
     /// demotes the spin); `false` tells a bounded wait to give up and park.
     func spinCheckFailed(bounded: Bool) -> Bool
 
+    /// A probe point of the harness's probe (`thread` is the pool index that passes it): a
+    /// scheduling point before the probe's own body runs. The pool's own code never calls it;
+    /// the probes that want their points scheduled do (the stress driver's does).
+    func probePoint(_ point: ProbePoint, thread: Int, value: UInt64)
+
     /// On the creating thread, before it creates pool worker `thread`.
     func workerWillSpawn(thread: Int)
+    /// On the creating thread, once worker `thread` exists: the controller may run it up to
+    /// its first scheduling point before the creator goes on.
+    func workerDidSpawn(thread: Int)
     /// On the new worker itself, first thing: blocks until the controller runs it.
     func workerDidStart(thread: Int)
     /// On the worker itself, after its last pool operation.
@@ -49,6 +65,15 @@ public protocol ExplorationController: AnyObject, Sendable {
     /// On the joining thread: blocks until worker `thread` has exited (modelled), so that the
     /// real join that follows never blocks in the kernel.
     func willJoin(worker thread: Int)
+}
+
+extension ExplorationController {
+    /// Default: a controller that does not model spins needs no read set.
+    public func spinCheckWillBegin() {}
+    /// Default: the new worker starts whenever the kernel runs it.
+    public func workerDidSpawn(thread: Int) {}
+    /// Default: probe points are not scheduling points.
+    public func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {}
 }
 
 /// A pool word as exploration sees it: its address and its label.
@@ -70,12 +95,14 @@ public struct ExplorationWord: Sendable, Hashable, CustomStringConvertible {
 public struct AtomicAccessRecord: Sendable, Hashable {
     public var word: ExplorationWord
     public var operation: AtomicOperationKind
-    /// `relaxed`, `acquiring`, `releasing`, `acquiringAndReleasing`, `sequentiallyConsistent`.
-    public var ordering: String
+    public var orderingKind: AtomicOrderingKind
     /// The value read (the old value, for a read-modify-write); nil for a store.
     public var read: UInt64?
     /// The value written; nil for a load and a failed compare-exchange.
     public var written: UInt64?
+
+    /// `relaxed`, `acquiring`, `releasing`, `acquiringAndReleasing`, `sequentiallyConsistent`.
+    public var ordering: String { orderingKind.rawValue }
 }
 
 /// How a modelled futex wait ended.
@@ -86,15 +113,50 @@ public enum FutexWaitOutcome: Sendable, Hashable {
     case woken
 }
 
-/// The process's controller, set by the explorer before it builds a pool and cleared after
-/// the pool is gone. Read by every hook.
+/// A thread's tie to the controller that schedules it (`Exploration.bind`), with the
+/// controller's own number for the thread. Kept alive by the controller while bound.
+public final class ExplorationBinding: Sendable {
+    public let controller: any ExplorationController
+    public let thread: Int
+
+    public init(controller: any ExplorationController, thread: Int) {
+        self.controller = controller
+        self.thread = thread
+    }
+}
+
+/// Where the hooks find their controller: the calling thread's own binding (`bind`), which a
+/// scheduling controller gives each thread it runs, or else the process-wide `controller`
+/// if that one says it controls the calling thread (a recorder on one thread). Thread-local
+/// bindings keep two explorations in one process (parallel test suites) apart.
 public enum Exploration {
-    /// Written only while no pool thread exists (the explorer's own thread, between
-    /// scenarios); pool threads created afterwards see it through `pthread_create`.
+    /// A process-wide controller, for one that watches threads it did not bind (a recorder).
+    /// Written only while no thread it controls runs.
     nonisolated(unsafe) public static var controller: (any ExplorationController)?
 
-    @inlinable
-    static var activeController: (any ExplorationController)? {
+    /// The key of the calling thread's binding.
+    static let bindingKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let created = pthread_key_create(&key, nil)
+        precondition(created == 0, "Exploration: pthread_key_create failed (errno \(created))")
+        return key
+    }()
+
+    /// Ties the calling thread to `binding`'s controller (nil: unties it). The caller keeps
+    /// the binding alive for as long as it is bound.
+    public static func bind(_ binding: ExplorationBinding?) {
+        _ = pthread_setspecific(bindingKey, binding.map { UnsafeRawPointer(Unmanaged.passUnretained($0).toOpaque()) })
+    }
+
+    /// The calling thread's binding, if any.
+    public static var binding: ExplorationBinding? {
+        guard let raw = pthread_getspecific(bindingKey) else { return nil }
+        return Unmanaged<ExplorationBinding>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// The controller of the calling thread, if one controls it.
+    public static var activeController: (any ExplorationController)? {
+        if let binding { return binding.controller }
         guard let controller, controller.isControlled else { return nil }
         return controller
     }
@@ -106,13 +168,23 @@ public enum Exploration {
 
     @usableFromInline
     static func didAccess<Value: AtomicRepresentable>(
-        _ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: String,
+        _ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: AtomicOrderingKind,
         read: Value?, written: Value?
     ) {
         guard let controller = activeController else { return }
+        var readBits: UInt64?
+        if let read { readBits = widened(read) }
+        var writtenBits: UInt64?
+        if let written { writtenBits = widened(written) }
         controller.didAccess(AtomicAccessRecord(
-            word: ExplorationWord(address: address), operation: operation, ordering: ordering,
-            read: read.map(widened), written: written.map(widened)))
+            word: ExplorationWord(address: address), operation: operation, orderingKind: ordering,
+            read: readBits, written: writtenBits))
+    }
+
+    /// A harness probe's point, on the thread that passes it (see
+    /// `ExplorationController.probePoint`).
+    public static func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {
+        activeController?.probePoint(point, thread: thread, value: value)
     }
 
     /// The value's bits, zero-extended to 64 (every pool word is 1 to 8 bytes).

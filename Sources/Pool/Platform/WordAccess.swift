@@ -18,7 +18,7 @@ public enum WordAccess {
         #if Exploration
         Exploration.willAccess(word, operation)
         let value = body()
-        Exploration.didAccess(word, operation, ordering: "\(ordering)", read: value, written: nil)
+        Exploration.didAccess(word, operation, ordering: AtomicOrderingKind(ordering), read: value, written: nil)
         return value
         #else
         return body()
@@ -34,7 +34,7 @@ public enum WordAccess {
         #if Exploration
         Exploration.willAccess(word, .store)
         body()
-        Exploration.didAccess(word, .store, ordering: "\(ordering)", read: nil, written: desired)
+        Exploration.didAccess(word, .store, ordering: AtomicOrderingKind(ordering), read: nil, written: desired)
         #else
         body()
         #endif
@@ -50,7 +50,7 @@ public enum WordAccess {
         #if Exploration
         Exploration.willAccess(word, operation)
         let old = body()
-        Exploration.didAccess(word, operation, ordering: "\(ordering)", read: old, written: newValue(old))
+        Exploration.didAccess(word, operation, ordering: AtomicOrderingKind(ordering), read: old, written: newValue(old))
         return old
         #else
         return body()
@@ -66,7 +66,7 @@ public enum WordAccess {
         #if Exploration
         Exploration.willAccess(word, .compareExchange)
         let result = body()
-        Exploration.didAccess(word, .compareExchange, ordering: "\(ordering)",
+        Exploration.didAccess(word, .compareExchange, ordering: AtomicOrderingKind(ordering),
                               read: result.original, written: result.exchanged ? desired : nil)
         return result
         #else

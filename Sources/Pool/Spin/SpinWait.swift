@@ -43,6 +43,7 @@ extension SpinWait {
         #if Exploration
         guard let controller = Exploration.activeController else { return nil }
         while true {
+            controller.spinCheckWillBegin()
             if isReadyFull() { return true }
             if !controller.spinCheckFailed(bounded: bounded) { return false }
         }

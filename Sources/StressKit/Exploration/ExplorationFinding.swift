@@ -1,0 +1,42 @@
+#if Exploration
+/// What ended a schedule that failed: a violation of the stress driver's checks (the same
+/// oracle, invariants, witness and error checks as `stress`), or what only the controller can
+/// see: a deadlock (no thread can run, and the scenario is unfinished), a livelock (too many
+/// steps without progress) or a crash (a thread trapped).
+struct ExplorationFinding: Sendable, Equatable {
+    enum Kind: String, Sendable, CaseIterable {
+        case wrongResult = "wrong result"
+        case invariant
+        case deadlock
+        case livelock
+        case crash
+
+        init(_ verdict: Verdict) {
+            switch verdict {
+            case .wrongResult: self = .wrongResult
+            case .invariant, .passed: self = .invariant
+            case .stall, .lostWakeup: self = .deadlock
+            }
+        }
+
+        /// `stress`'s exit codes: 1 for a violation, 2 for a run that cannot finish.
+        var exitCode: Int32 {
+            switch self {
+            case .wrongResult, .invariant, .crash: StressExitCode.violation
+            case .deadlock, .livelock: StressExitCode.stall
+            }
+        }
+    }
+
+    var kind: Kind
+    var message: String
+    /// The thread that found it (for a deadlock: the last one that could run).
+    var thread: Int
+    /// The decision the schedule had reached.
+    var decision: Int
+    /// The episode's job index, if the stress checks named one.
+    var jobIndex: Int?
+    /// Each thread's state, for a deadlock or livelock: what it waits for.
+    var threadStates: [String]
+}
+#endif
