@@ -66,6 +66,12 @@ public final class RunnerSlot: @unchecked Sendable {
         self[.jobIndex] = UInt64(bitPattern: -1)
     }
 
+    /// A slot in private memory of its own, for a run no supervisor watches (schedule
+    /// exploration drives one caller this way).
+    public convenience init(index: Int) {
+        self.init(index: index, state: .privateState(callerThreads: index + 1))
+    }
+
     subscript(word: Word) -> UInt64 {
         // relaxed, all: watchdog and supervisor snapshots; the phase start time is what the
         // watchdog acts on, and a torn snapshot only delays a stall report by one poll.

@@ -14,8 +14,10 @@ struct ExplorationFinding: Sendable, Equatable {
         init(_ verdict: Verdict) {
             switch verdict {
             case .wrongResult: self = .wrongResult
-            case .invariant, .passed: self = .invariant
+            // Neither a resource budget nor interrupts reach an exploration's interceptor.
+            case .invariant, .passed, .resourceLeak, .interrupted: self = .invariant
             case .stall, .lostWakeup: self = .deadlock
+            case .crash: self = .crash
             }
         }
 
