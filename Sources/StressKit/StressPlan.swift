@@ -92,17 +92,19 @@ public struct StressPlan: Sendable {
 
     /// Points a thread passes in a job (some only sometimes: a thread that never parks never
     /// reaches `beforePark`). `stopRaised` is excluded: a throw there is ignored by design.
+    /// `barrierCompleted` is excluded too: it came after the plans were pinned, and drawing
+    /// it would change every seed's plan (and every replay command printed since).
     static func points(thread: Int, scheduler: SchedulerKind) -> [ProbePoint] {
         if thread == 0 {
             var points: [ProbePoint] = [.jobStarted, .shareDone, .beforeMerge, .lockTaken, .countDecremented, .lockReleasing, .totalReceived]
             if scheduler == .basic { points += [.beforePark, .afterWake] }
             return points
         }
-        return ProbePoint.allCases.filter { $0 != .stopRaised && $0 != .jobStarted }
+        return ProbePoint.allCases.filter { $0 != .stopRaised && $0 != .jobStarted && $0 != .barrierCompleted }
     }
 
-    /// FNV-1a over the canonical text of the first `digestEpisodes` episodes from `first`.
-    public func digest(from first: Int = 0) -> UInt64 {
+    /// FNV-1a over the canonical text of `count` episodes from `first`.
+    public func digest(from first: Int = 0, count: Int = StressPlan.digestEpisodes) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func mix(_ value: UInt64) {
             var remaining = value
