@@ -10,6 +10,8 @@ struct BenchOptions {
         case spinSweep
         /// Only NoProbe against CallProbe (and sequential), small N.
         case probeCost
+        /// Only the stress driver's throughput, hot profile beside the default one.
+        case stressThroughput
     }
 
     var mode = Mode.compare
@@ -27,6 +29,8 @@ struct BenchOptions {
     /// The stress driver's binary; nil: `stress` beside this executable.
     var stressBinary: String?
     var runStress = true
+    /// Runs of each stress profile for the throughput figures (interleaved).
+    var stressRuns = 3
     var idleSeconds = 1.0
     /// The pools' spin policy (compare mode); default `SpinPolicy.default`.
     var spinPolicy = SpinPolicy.default
@@ -69,9 +73,12 @@ struct BenchOptions {
                               (default .build/bench-results)
       --stress PATH           the stress driver binary (default: stress beside this binary)
       --no-stress             do not run the stress driver
+      --stress-runs R         runs of each stress profile, interleaved (1 ... 20, default 3)
       --idle-seconds S        idle window for the idle-CPU figure (0.1 ... 60, default 1)
       --spin-sweep            instead: sweep SpinPolicy values for the futex pool
       --probe-cost            instead: NoProbe against a non-inlined probe, small N only
+      --stress-throughput     instead: only the stress driver's checked jobs/s, the hot profile
+                              (2 threads) beside the default profile and its phases
       --help                  this text
     """
 
@@ -112,6 +119,8 @@ struct BenchOptions {
             case "--out": options.outputDirectory = try value(for: argument)
             case "--stress": options.stressBinary = try value(for: argument)
             case "--no-stress": options.runStress = false
+            case "--stress-runs": options.stressRuns = try integer(for: argument, in: 1...20)
+            case "--stress-throughput": options.mode = .stressThroughput
             case "--idle-seconds":
                 let text = try value(for: argument)
                 guard let seconds = Double(text), seconds >= 0.1 && seconds <= 60 else {
