@@ -69,18 +69,19 @@ public struct SelfTest {
     func table(_ rows: [[Row]]) -> String {
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
         let repeats = options.repeatCount
-        var text = "\n" + pad("canary", 30) + pad("detected", 10) + pad("how", 16)
+        let hows = rows.map { hunts in Array(Set(hunts.filter(\.detected).map(\.how))).sorted().joined(separator: ", ") }
+        let howWidth = max(16, (hows.map(\.count).max() ?? 0) + 2)
+        var text = "\n" + pad("canary", 30) + pad("detected", 10) + pad("how", howWidth)
             + (repeats > 1 ? "median time to detection [fastest ... slowest]" : "time to detection") + "\n"
-        for hunts in rows {
+        for (hunts, how) in zip(rows, hows) {
             let first = hunts[0]
             if first.notApplicable {
-                text += pad(first.canary.rawValue, 30) + pad("n/a", 10) + pad("-", 16) + first.note + "\n"
+                text += pad(first.canary.rawValue, 30) + pad("n/a", 10) + pad("-", howWidth) + first.note + "\n"
                 continue
             }
-            let detections = hunts.filter(\.detected)
-            let hows = Array(Set(detections.map(\.how))).sorted().joined(separator: ",")
-            let detected = repeats > 1 ? "\(detections.count)/\(hunts.count)" : (first.detected ? "yes" : "NO")
-            text += pad(first.canary.rawValue, 30) + pad(detected, 10) + pad(hows.isEmpty ? "-" : hows, 16)
+            let detections = hunts.filter(\.detected).count
+            let detected = repeats > 1 ? "\(detections)/\(hunts.count)" : (first.detected ? "yes" : "NO")
+            text += pad(first.canary.rawValue, 30) + pad(detected, 10) + pad(how.isEmpty ? "-" : how, howWidth)
                 + Self.timeText(hunts, limit: options.seconds) + "\n"
         }
         return text
