@@ -86,6 +86,7 @@ public final class RunContext: @unchecked Sendable {
     public func coverageSnapshot() -> [StressPhase: [UInt64]] {
         coverage.snapshot(adding: slots.compactMap { slot in slot.attachedView.map { ($0.record.raceTotals, $0.record.phase) } })
     }
+
     public var elapsedSeconds: Double { Double(MonotonicClock.nanoseconds() &- startedAt) / 1e9 }
     public var watchdogNanoseconds: UInt64 { UInt64(options.watchdogSeconds * 1e9) }
 
