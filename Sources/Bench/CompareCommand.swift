@@ -83,18 +83,19 @@ struct CompareCommand {
             }
         }
         for variant in variants { variant.quiesce() }
-        let stress: StressThroughput.Outcome
+        let stress: String
         if probeCostOnly || !options.runStress {
-            stress = .unavailable(reason: "not run (--no-stress or --probe-cost)")
+            stress = StressThroughput.section([], runs: 0)
         } else {
-            stress = StressThroughput.measure(binary: options.stressBinary ?? StressThroughput.defaultBinary)
+            let figures = StressThroughput.measure(binary: options.stressBinary ?? StressThroughput.defaultBinary, runs: options.stressRuns)
+            stress = StressThroughput.section(figures, runs: options.stressRuns)
         }
 
         let derived = derivedTable(figures: figures, idleCosts: idleCosts)
         say()
         say(derived.text())
         say(Self.derivedLegend(idleSeconds: options.idleSeconds))
-        say("stress driver throughput: \(stress.text)")
+        say(stress)
         say()
         say(probeCostSection(variants: variants, summaries: summaries, exponents: exponents))
         if !probeCostOnly {
@@ -118,7 +119,7 @@ struct CompareCommand {
                                       named: "bench-ratio.svg", in: options.outputDirectory),
                 try FileText.write(output.joined(separator: "\n") + "\n", named: "bench.txt", in: options.outputDirectory),
                 try FileText.write([derived.markdown(), Self.derivedLegend(idleSeconds: options.idleSeconds),
-                                       "Stress driver throughput: \(stress.text)", medianTable.markdown(), ratioTable.markdown()]
+                                       stress, medianTable.markdown(), ratioTable.markdown()]
                                           .joined(separator: "\n\n") + "\n", named: "bench.md", in: options.outputDirectory),
             ]
             print("wrote \(written.joined(separator: ", "))")

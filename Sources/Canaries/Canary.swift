@@ -160,7 +160,9 @@ public enum Canary: String, CaseIterable, Sendable {
         case .doubleClaim: return ["--threads", "3,4", "--faults", "0.02", "--noise", "3"]
         case .unlockedMerge: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
         case .lateUnlock: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "2"]
-        case .checkThenLock: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
+        // The hot profile: its window is a few instructions wide, so it takes many hot,
+        // simultaneous arrivals (the noisy flags after it shape the default's noisy phases).
+        case .checkThenLock: return ["--profile", "hot", "--threads", "2,3,4", "--faults", "0", "--noise", "1"]
         case .silentStop, .wrongWord: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "1"]
         case .dropsContribution, .doubleDecrement: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .everyThreadReceivesTotal: return ["--threads", "3,4", "--faults", "0", "--noise", "1"]

@@ -46,8 +46,10 @@ public struct Episode: Sendable, Hashable {
     /// 0 (off) ... 3: how often and how long the probe delays threads.
     public var noiseLevel: Int
     public var jobs: [PlannedJob]
+    /// The phase the episode belongs to (`StressPlan.hotEpisode` draws the hot ones).
+    public var phase: StressPhase = .noisy
 
     public var configurationLabel: String {
-        "\(scheduler.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)"
+        "\(scheduler.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)" + (phase == .hot ? " hot" : "")
     }
 }

@@ -37,7 +37,7 @@ public struct EpisodeRunner {
         _ episode: Episode, _: Scheduler.Type, _: Reducer.Type
     ) {
         var jobIndex = 0
-        while jobIndex < episode.jobs.count && !context.timeIsUp {
+        while jobIndex < episode.jobs.count && context.mayContinue(episode.phase) {
             jobIndex = runPool(episode, from: jobIndex, Scheduler.self, Reducer.self)
         }
     }
@@ -49,7 +49,7 @@ public struct EpisodeRunner {
     ) -> Int {
         let threadCount = episode.threadCount
         let record = ProbeRecord(context: context, episode: episode.index, threadCount: threadCount,
-                                 noiseLevel: episode.noiseLevel, seed: context.seed)
+                                 noiseLevel: episode.noiseLevel, seed: context.seed, phase: episode.phase)
         // The pool's own join timeout is a backstop, set well past the watchdog's deadline: a
         // stuck shutdown must reach the watchdog first, which dumps, diagnoses and reports a
         // stall (exit 2). With equal deadlines the join's timeout could win the race and turn
@@ -73,13 +73,17 @@ public struct EpisodeRunner {
             record: record, label: "\(Scheduler.name)+\(Reducer.name) \(episode.configurationLabel)",
             schedulerDiagnostics: { scheduler.diagnostics }, reducerDiagnostics: { reducer.diagnostics },
             wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.self == BasicScheduler.self))
-        defer { slot.attach(nil) }
+        defer {
+            slot.attach(nil)
+            // Every worker is joined (or the run is ending): the counts are final.
+            context.coverage.add(record.raceTotals, phase: episode.phase)
+        }
 
         let oracleIsParallel = { (target: UInt64) in threadCount > 1 && target >= Scheduler.minimumJobSize }
         var number: UInt64 = 0
         var lastCheckedJob: UInt64 = 0
         var jobIndex = first
-        while jobIndex < episode.jobs.count && !context.timeIsUp {
+        while jobIndex < episode.jobs.count && context.mayContinue(episode.phase) {
             let job = episode.jobs[jobIndex]
             slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
             if job.gapMicroseconds > 0 {
@@ -95,6 +99,8 @@ public struct EpisodeRunner {
             var outcome: Result<UInt64, PoolError>
             do { outcome = .success(try pool.run(target: job.target)) } catch { outcome = .failure(error) }
             let elapsed = MonotonicClock.nanoseconds() &- started
+            record.jobReturned()
+            context.coverage.jobDone(episode.phase)
             let faultState = job.fault == nil ? ArmedFault.State.idle : record.disarm()
             context.statistics.jobDone(scheduler: episode.scheduler, threads: threadCount, nanoseconds: elapsed)
             let fired = faultState == .firedBeforeContribution || faultState == .firedAfterContribution
@@ -118,6 +124,7 @@ public struct EpisodeRunner {
                     if let (verdict, message) = record.checkCompletedJob(number: number, target: job.target, total: total) {
                         fail(verdict, message, episode, jobIndex)
                     }
+                    if episode.scheduler == .futex { record.countStartRace(job: number) }
                     if lastCheckedJob == number - 1 && number > 1,
                        let (verdict, message) = record.checkQuiescedJob(number: number - 1) {
                         fail(verdict, message, episode, jobIndex - 1)
@@ -154,6 +161,7 @@ public struct EpisodeRunner {
             }
         }
         slot.enter(.shuttingDown, episode: episode.index, jobIndex: jobIndex)
+        record.shutdownComing()
         do { try pool.shutdown() } catch {
             fail(.invariant, "shutdown did not join every worker: \(error)", episode, jobIndex)
         }

@@ -29,6 +29,16 @@ public struct StressOptions: Sendable, Equatable {
     public var jsonPath: String?
     public var variant: Canary?
     public var fromEpisode: Int = 0
+    /// Hot phases, noisy phases, or both alternating (`StressProfile`).
+    public var profile: StressProfile = .default
+    /// Exit `StressExitCode.coverageIncomplete` when a race the run could exercise was
+    /// never seen (`ProtocolRace`).
+    public var requireCoverage = false
+    /// With `--self-test`: hunts per canary (seeds S, S+1, ...); the summary gives medians.
+    public var repeatCount = 1
+    /// `--profile` was given (the self-test passes it on to every child, after the canary's
+    /// own flags).
+    public var profileGiven = false
     public var selfTest = false
     public var listCanaries = false
     public var quiet = false
@@ -43,10 +53,17 @@ public struct StressOptions: Sendable, Equatable {
         threadCounts ?? Array(1...max(2, 2 * CPUAffinity.availableCPUCount))
     }
 
+    /// The thread counts of hot episodes: those in effect from 2 up to the CPUs this process
+    /// may use (2 on a 1-CPU machine: a pool needs two threads to race at all).
+    public var hotThreadCounts: [Int] {
+        effectiveThreadCounts.filter { (2...max(2, CPUAffinity.availableCPUCount)).contains($0) }
+    }
+
     public static let usage = """
         usage: stress [--seconds S] [--seed N] [--threads LIST] [--scheduler basic|futex|all]
                       [--faults RATE] [--noise LEVEL] [--watchdog SECONDS] [--json PATH]
-                      [--variant NAME] [--from-episode K] [--self-test] [--list-canaries]
+                      [--variant NAME] [--from-episode K] [--profile default|hot|noisy]
+                      [--require-coverage] [--self-test [--repeat N]] [--list-canaries]
                       [--quiet] [--help]
                stress --explore [--strategy random|pct|dfs] [--depth D] [--preemptions P] [--schedules N]
                       [--jobs N] [--scenario S] [--replay SCHEDULE] [--self-test] ... (see below)
@@ -60,8 +77,17 @@ public struct StressOptions: Sendable, Equatable {
           --watchdog SECONDS stall deadline for a job or a shutdown, > 0 (default 10)
           --json PATH        also write the summary as JSON to PATH
           --variant NAME     run a deliberately broken canary: \(Canary.allCases.map(\.rawValue).joined(separator: ", "))
-          --from-episode K   start the plan at episode K (replay, with the same --seed)
+          --from-episode K   start the plan at episode K (replay, with the same --seed); hot
+                             episodes are numbered from 1000000000
+          --profile NAME     default: noisy phases (2 s) and hot phases (1 s) alternate;
+                             hot: one caller, 2 ... CPUs threads, spinning workers, small jobs
+                             back to back, no noise, no faults (--faults and --noise shape
+                             noisy phases only); noisy: noise, faults, churn, 2 callers
+          --require-coverage exit 4 if a protocol race this run could exercise was never seen
           --self-test        run every canary the stress driver must catch; exit 3 if one survives
+                             (--profile, if given, overrides each canary's own)
+          --repeat N         with --self-test: hunt each canary N times, seeds S, S+1, ...;
+                             print the median time to detection
           --list-canaries    print the canary registry (tab-separated) and exit
           --quiet            no progress line
           --help             this text
@@ -69,7 +95,8 @@ public struct StressOptions: Sendable, Equatable {
         \(ExplorationOptions.usage)
 
         exit codes: 0 no violation, 1 violation, 2 stall (watchdog; with --explore also a deadlock
-        or livelock), 3 canary survived, 64 usage error (also: --explore in a build without it)
+        or livelock), 3 canary survived, 4 no violation but a race never seen (--require-coverage),
+        64 usage error (also: --explore in a build without it)
         """
 
     /// Parses the arguments that follow the program name.
@@ -131,6 +158,20 @@ public struct StressOptions: Sendable, Equatable {
                     throw StressUsageError("--from-episode needs an episode number >= 0, not '\(text)'")
                 }
                 options.fromEpisode = episode
+            case "--profile":
+                let text = try value(for: flag)
+                guard let profile = StressProfile(rawValue: text) else {
+                    throw StressUsageError("--profile must be default, hot or noisy, not '\(text)'")
+                }
+                options.profile = profile
+                options.profileGiven = true
+            case "--require-coverage": options.requireCoverage = true
+            case "--repeat":
+                let text = try value(for: flag)
+                guard let count = Int(text), (1...100).contains(count) else {
+                    throw StressUsageError("--repeat needs a count from 1 to 100, not '\(text)'")
+                }
+                options.repeatCount = count
             case "--self-test": options.selfTest = true
             case "--list-canaries": options.listCanaries = true
             case "--quiet": options.quiet = true
@@ -147,6 +188,12 @@ public struct StressOptions: Sendable, Equatable {
         if options.selfTest && !secondsGiven { options.seconds = 30 }
         if options.selfTest && options.variant != nil {
             throw StressUsageError("--self-test runs every canary itself; it takes no --variant")
+        }
+        if options.repeatCount != 1 && !options.selfTest {
+            throw StressUsageError("--repeat goes with --self-test")
+        }
+        if options.selfTest && options.requireCoverage {
+            throw StressUsageError("--require-coverage is for a stress run; the self-test hunts canaries")
         }
         return options
     }

@@ -18,7 +18,7 @@ public final class StressStatistics: @unchecked Sendable {
     /// Jobs per (scheduler, thread count): index scheduler * (maximumThreads + 1) + threads.
     let perConfiguration: UnsafeMutablePointer<Atomic<UInt64>>
     static let configurationColumns = ThreadPoolLimits.maximumThreads + 1
-    /// Faults fired per (kind, point); point index 12 is "in the share".
+    /// Faults fired per (kind, point); the point index after the last point is "in the share".
     let perFault: UnsafeMutablePointer<Atomic<UInt64>>
     static let pointColumns = ProbePoint.allCases.count + 1
     /// Latency histogram: bucket b holds latencies in [2^(b/4), 2^((b+1)/4)) ns.

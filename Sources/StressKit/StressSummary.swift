@@ -54,6 +54,14 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     public var confidence: String
     /// `stress --explore` only: schedules, rate, digest, the failing schedule and its trace.
     public var exploration: ExplorationReport?
+    /// `--profile` (nil: written before profiles existed, which ran as `noisy`).
+    public var profile: String?
+    /// The hot plan's digest, when the run alternated noisy and hot phases.
+    public var hotPlanDigest: String?
+    /// Time, jobs and episodes per phase kind (nil: written before phases existed).
+    public var perPhase: [PhaseReport]?
+    /// Which protocol races the run exercised (nil: written before coverage existed).
+    public var coverage: RaceCoverageReport?
 
     /// Jobs run on one scheduler with one thread count.
     public struct ConfigurationRow: Codable, Sendable, Equatable {
@@ -141,8 +149,17 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
             p50: statistics.latencyPercentile(0.5), p90: statistics.latencyPercentile(0.9),
             p99: statistics.latencyPercentile(0.99), p99_9: statistics.latencyPercentile(0.999),
             max: statistics.worstLatency.load(ordering: .relaxed))
-        violations = verdict == .passed ? 0 : 1
-        confidence = Self.confidence(passed: verdict == .passed, jobs: jobs)
+        violations = verdict.isViolation ? 1 : 0
+        confidence = Self.confidence(passed: !verdict.isViolation, jobs: jobs)
+        profile = context.options.profile.rawValue
+        hotPlanDigest = context.hotDigest.map(hex)
+        let schedule = context.schedule
+        perPhase = schedule.phases.map { phase in
+            PhaseReport(phase: phase.rawValue, seconds: schedule.seconds(in: phase, elapsed: elapsedSeconds),
+                        jobs: context.coverage.jobs(in: phase), episodes: context.coverage.episodes(in: phase))
+        }
+        coverage = RaceCoverageReport(counts: context.coverageSnapshot(), phases: schedule.phases,
+                                      applicable: context.applicableRaces)
     }
 
     /// "0 failures in N jobs: failure rate < 3/N at 95%" (the rule of three).
@@ -172,6 +189,14 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         }
         lines.append("stops propagated: \(stopsPropagated)")
         lines.append("latency: " + latencyNanoseconds.labelled.map { "\($0.label) \(duration($0.nanoseconds))" }.joined(separator: ", "))
+        if let profile {
+            lines.append("profile: \(profile)" + (hotPlanDigest.map { " (hot plan digest \($0))" } ?? ""))
+            for phase in perPhase ?? [] { lines.append("  " + phase.line) }
+        }
+        if let coverage {
+            lines.append("protocol races (docs/PROTOCOL.md, \"Protocol races\"): \(coverage.headline)")
+            lines += coverage.tableLines
+        }
         lines.append("violations: \(violations)")
         lines.append(confidence)
         if let exploration { lines += exploration.lines }

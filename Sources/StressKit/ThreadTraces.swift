@@ -22,24 +22,18 @@ final class ThreadTraces: @unchecked Sendable {
     }
 
     let threadCount: Int
-    private let words: UnsafeMutablePointer<Atomic<UInt64>>
+    private let words: AtomicWordBlocks
 
     init(threadCount: Int) {
         precondition(Field.allCases.count <= CacheLine.words, "ThreadTraces: the fields must fit in one cache line")
         self.threadCount = threadCount
-        words = .allocate(capacity: threadCount * CacheLine.words)
-        for index in 0..<(threadCount * CacheLine.words) { (words + index).initialize(to: Atomic(0)) }
-    }
-
-    deinit {
-        words.deinitialize(count: threadCount * CacheLine.words)
-        words.deallocate()
+        words = AtomicWordBlocks(count: threadCount, stride: CacheLine.words)
     }
 
     /// Thread `thread`'s word `field`: each access states its own ordering.
     @inline(__always)
     subscript(thread: Int, field: Field) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        words + (thread &* CacheLine.words &+ field.rawValue)
+        words[thread, field.rawValue]
     }
 
     /// Pool thread `thread`: it reached `point` with `value`, now.

@@ -68,6 +68,7 @@ extension PanicCase {
         case .jobStarted: [0]
         case .shareDone, .beforeMerge, .lockTaken, .countDecremented, .lockReleasing, .totalReceived: Array(0..<threadCount)
         case .stopRaised: []  // a throw there is ignored by contract: the thread is already failing
+        case .barrierCompleted: []  // basic only, and whichever party arrives last: not one thread
         }
     }
 

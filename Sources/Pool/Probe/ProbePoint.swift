@@ -4,7 +4,8 @@
 /// passes `jobStarted` instead of `taskClaimed`, and `allTasksClaimed` never; it parks only
 /// in `BasicScheduler`, whose barrier it waits in like every party (so it passes
 /// `beforePark` and `afterWake` there), never in `FutexScheduler`. The `value` passed with a
-/// point is documented per case; it is 0 where none is listed.
+/// point is documented per case; it is 0 where none is listed. `barrierCompleted`, last in
+/// the list, is off that path: only the last party of a `BasicScheduler` round passes it.
 public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// About to block in the kernel (futex). value: the value it will wait on (0 for the
     /// futex scheduler's task word, the round for a barrier's generation word).
@@ -32,6 +33,11 @@ public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case totalReceived
     /// Any thread: has raised the stop signal after a failure.
     case stopRaised
+    /// The last party of a `StoppableBarrier` round: it completed the round (and woke the
+    /// parked parties, if any). value: the round's generation before the bump. The stress
+    /// driver counts who arrives last (docs/PROTOCOL.md, "Protocol races"); its fault plan
+    /// never targets this point.
+    case barrierCompleted
 
     public var description: String {
         switch self {
@@ -47,6 +53,7 @@ public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .lockReleasing: "lock releasing"
         case .totalReceived: "total received"
         case .stopRaised: "stop raised"
+        case .barrierCompleted: "barrier completed"
         }
     }
 
