@@ -14,7 +14,8 @@ struct ExplorationFinding: Sendable, Equatable {
         init(_ verdict: Verdict) {
             switch verdict {
             case .wrongResult: self = .wrongResult
-            case .invariant, .passed: self = .invariant
+            // A schedule's findings come from the checks, which never judge coverage.
+            case .invariant, .passed, .coverageIncomplete: self = .invariant
             case .stall, .lostWakeup: self = .deadlock
             }
         }
