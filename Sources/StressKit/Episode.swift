@@ -40,6 +40,7 @@ public struct PlannedJob: Sendable, Hashable {
 public struct Episode: Sendable, Hashable {
     public var index: Int
     public var scheduler: SchedulerKind
+    public var reducer: ReducerKind
     public var threadCount: Int
     public var spin: SpinChoice
     public var pinning: Bool
@@ -48,6 +49,6 @@ public struct Episode: Sendable, Hashable {
     public var jobs: [PlannedJob]
 
     public var configurationLabel: String {
-        "\(scheduler.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)"
+        "\(scheduler.rawValue)+\(reducer.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)"
     }
 }

@@ -40,6 +40,7 @@ public final class RunContext: @unchecked Sendable {
     public func replayCommand(episode: Int) -> String {
         var flags = ["stress", "--seed", "\(seed)", "--threads", plan.threadCounts.map(String.init).joined(separator: ",")]
         if plan.schedulers != SchedulerKind.allCases { flags += ["--scheduler", plan.schedulers[0].rawValue] }
+        if plan.reducers != ReducerKind.allCases { flags += ["--reducer", plan.reducers[0].rawValue] }
         flags += ["--faults", "\(options.faultRate)", "--noise", "\(options.noiseLevel)",
                   "--watchdog", "\(options.watchdogSeconds)"]
         if let variant = options.variant { flags += ["--variant", variant.rawValue] }
