@@ -182,6 +182,10 @@ run_segments release "$release_seconds"
 
 step "TSan: the ordering canaries must be reported on this machine"
 # A clean TSan soak means something only if TSan sees a planted ordering bug here.
+if ! tsan_canaries "$tsan_binary"; then
+    record_run tsan-canary "$seed_base" 0 1 no "registry" "-"
+    TSAN_CANARIES=()
+fi
 for variant in "${TSAN_CANARIES[@]}"; do
     prefix="$results/reports/canary-$variant"
     if run_tsan_canary "$tsan_binary" "$variant" 20 "$seed_base" "$prefix" "$results/tsan-canary-$variant.log"; then

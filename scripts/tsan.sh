@@ -158,6 +158,7 @@ if [ "$build_ok" = 1 ]; then
     fi
 
     step "the proof: each ordering canary must make TSan report"
+    tsan_canaries "$stress_binary" || record_failure 3 "no ordering canary to prove TSan with"
     for variant in "${TSAN_CANARIES[@]}"; do
         prefix="$results/reports/canary-$variant"
         if run_tsan_canary "$stress_binary" "$variant" "$canary_seconds" "$seed" "$prefix" "$results/canary-$variant.log"; then

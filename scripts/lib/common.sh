@@ -163,8 +163,20 @@ report_field() {
 # overhead.
 TSAN_WATCHDOG_SECONDS=${TSAN_WATCHDOG_SECONDS:-60}
 
-# The ordering canaries: broken variants that only ThreadSanitizer can see.
-TSAN_CANARIES=(relaxed-publication relaxed-target)
+# tsan_canaries STRESS_BINARY: sets TSAN_CANARIES to the ordering canaries, the broken variants
+# that only ThreadSanitizer can see, as the canary registry lists them (`stress
+# --list-canaries`, column "tsan-only"): the registry is their one source. Fails if the
+# registry lists none (a harness that proves nothing must not pass).
+tsan_canaries() {
+    local binary=$1 listing
+    listing=$(${TSAN_LAUNCHER[@]+"${TSAN_LAUNCHER[@]}"} "$binary" --list-canaries) || return 1
+    mapfile -t TSAN_CANARIES < <(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tsan-only") column = i; next }
+                                             column && $column == "yes" { print $1 }' <<<"$listing")
+    if [ "${#TSAN_CANARIES[@]}" -eq 0 ]; then
+        say "the canary registry lists no ThreadSanitizer-only canary (stress --list-canaries)" >&2
+        return 1
+    fi
+}
 
 # run_tsan_canary STRESS_BINARY VARIANT SECONDS SEED REPORT_PREFIX LOG_FILE
 # Runs one ordering canary under TSan. Succeeds when TSan reported a data race (the expected
