@@ -10,6 +10,8 @@ struct BenchOptions {
         case spinSweep
         /// Only NoProbe against CallProbe (and sequential), small N.
         case probeCost
+        /// Hand-offs next to a thread that spins without end.
+        case neighbourSpin
     }
 
     var mode = Mode.compare
@@ -72,6 +74,8 @@ struct BenchOptions {
       --idle-seconds S        idle window for the idle-CPU figure (0.1 ... 60, default 1)
       --spin-sweep            instead: sweep SpinPolicy values for the futex pool
       --probe-cost            instead: NoProbe against a non-inlined probe, small N only
+      --neighbour-spin        instead: hand-offs at N=1 alone and next to a thread that spins
+                              without end (docs/BENCH.md, "A neighbour that spins")
       --help                  this text
     """
 
@@ -120,6 +124,7 @@ struct BenchOptions {
                 options.idleSeconds = seconds
             case "--spin-sweep": options.mode = .spinSweep
             case "--probe-cost": options.mode = .probeCost
+            case "--neighbour-spin": options.mode = .neighbourSpin
             default: throw UsageError(description: "unknown argument '\(argument)'")
             }
         }

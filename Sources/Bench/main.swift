@@ -25,6 +25,8 @@ do {
         try command.run(probeCostOnly: true)
     case .spinSweep:
         try SpinSweep(options: options).run()
+    case .neighbourSpin:
+        try NeighbourSpin(options: options).run()
     }
 } catch {
     StandardError.write("bench: \(error)\n")
