@@ -13,7 +13,10 @@ final class PoolVariant<Scheduler: InspectableScheduler, Reducer: InspectableRed
     let kind: VariantKind
     let spinPolicy: SpinPolicy
     private let callerCPU: Int?
-    private var pool: Pool
+    /// Unchecked exclusivity: `run` is mutating, and a class's stored property would otherwise
+    /// pay a dynamic exclusivity check (two runtime calls) per job, bench overhead that the
+    /// floor does not carry. One thread at a time ever touches the pool (see above).
+    @exclusivity(unchecked) private var pool: Pool
     /// `measureHere`, captured while the initialiser runs with concrete types. Calls that
     /// arrive through `any JobVariant` land in this class's unspecialised generic code;
     /// the closure leads them back to code specialised for `Scheduler` and `Probe`, so the
