@@ -11,7 +11,7 @@ enum FloorRatios {
     }
 
     static let legend = "× floor: the variant's time per job over the floor's (floor/T: the caller publishes a job word, each worker "
-        + "computes its share and publishes a done word, both spinning; its threads exist only during its own samples), "
+        + "computes its share and publishes a done word, both spinning; its workers park between its own samples, as a pool's do), "
         + "repetition by repetition, median [IQR]"
 
     /// The per-repetition ratios of variant `index` to `floor` at exponent row `row`.

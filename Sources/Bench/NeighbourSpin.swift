@@ -77,14 +77,16 @@ struct NeighbourSpin {
             }
             StandardError.write("bench: neighbour-spin repetition \(repetition + 1)/\(repetitions) done\n")
         }
-        var table = TextTable(title: "Time per job at N = 1 [IQR], and process context switches per job, next to a spinning thread",
-                              headers: ["variant"] + scenarios.flatMap { [$0.name, "switches"] } + ["× alone (+ spinner)"])
+        var table = TextTable(title: "Time per job at N = 1 [IQR], context switches per job, and samples in which the pool's threads shared a CPU",
+                              headers: ["variant"] + scenarios.flatMap { [$0.name, "switches", "shared"] } + ["× alone (+ spinner)"])
         for (index, variant) in variants.enumerated() {
             var row = [variant.name]
             for scenarioIndex in scenarios.indices {
                 let time = Summary(times[index][scenarioIndex])
                 row.append("\(formatDuration(nanoseconds: time.median)) [\(formatDuration(nanoseconds: time.interquartileRange))]")
                 row.append(format(Summary(switches[index][scenarioIndex]).median, digits: 2))
+                let shared = switches[index][scenarioIndex].filter { $0 >= 1 }.count
+                row.append("\(shared)/\(switches[index][scenarioIndex].count)")
             }
             let ratios = zip(times[index][1], times[index][0]).map { $0 / $1 }
             row.append(format(Summary(ratios).median, digits: 2) + "×")
@@ -93,7 +95,8 @@ struct NeighbourSpin {
         print(table.text())
         print("load average at end: \(Machine.loadAverage)")
         print("spinner: one thread of this process that spins on a pause loop and never yields, started before the sample and joined after it;")
-        print("switches: voluntary + involuntary context switches of the whole process during the sample, per job")
+        print("switches: voluntary + involuntary context switches of the whole process during the sample, per job (median);")
+        print("shared: samples with at least one switch per job, i.e. every hand-off went through the kernel's scheduler")
         let written = try FileText.write(table.markdown() + "\n", named: "neighbour-spin.md", in: options.outputDirectory)
         print("wrote \(written)")
     }
