@@ -9,7 +9,7 @@ enum CSVReport {
             for (row, exponent) in exponents.enumerated() {
                 let summary = summaries[index][row]
                 let ratio = summary.median / summaries[sequentialIndex][row].median
-                let floor = FloorRatios.floorIndex(threadCount: variant.threadCount, variants: variants)
+                let floor = FloorRatios.floorIndex(for: variant, variants: variants)
                 let floorRatio = floor.map { format(summary.median / summaries[$0][row].median, digits: 4) } ?? ""
                 let fields: [String] = [
                     variant.name, kindName(variant.kind), String(variant.threadCount), isPinned(variant.kind) ? "1" : "0",
@@ -27,7 +27,7 @@ enum CSVReport {
     static func kindName(_ kind: VariantKind) -> String {
         switch kind {
         case .sequential: "sequential"
-        case .floor: "floor"
+        case .floor(let pinned): pinned ? "floor-pinned" : "floor"
         case .pool(let scheduler, let reducer, _, let probe): "pool-\(scheduler)-\(reducer)\(probe ? "-callprobe" : "")"
         case .concurrentPerform: "concurrentPerform"
         case .taskGroup: "taskGroup"
@@ -36,7 +36,6 @@ enum CSVReport {
     }
 
     static func isPinned(_ kind: VariantKind) -> Bool {
-        if case .pool(_, _, let pinned, _) = kind { return pinned }
-        return false
+        kind.isPinned
     }
 }

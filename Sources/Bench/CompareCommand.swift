@@ -27,6 +27,7 @@ struct CompareCommand {
         let policy = options.spinPolicy
         for (position, threads) in threadCounts.enumerated() {
             variants.append(FloorVariant(threadCount: threads))
+            if options.pinning { variants.append(FloorVariant(threadCount: threads, pinned: true)) }
             variants.append(try StandardPoolVariant(
                 threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy, label: "countingpool/\(threads)",
                 make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))
@@ -65,7 +66,7 @@ struct CompareCommand {
         let variants: [any JobVariant]
         do {
             variants = try Self.buildVariants(options: options, probeCostOnly: probeCostOnly)
-                .filter { variant in options.variantFilter.map { $0.contains(variant.name) || variant.kind == .sequential || variant.kind == .floor } ?? true }
+                .filter { variant in options.variantFilter.map { $0.contains(variant.name) || variant.kind == .sequential || variant.kind.isFloor } ?? true }
         } catch {
             fatalError("bench: cannot build the pools: \(error)")
         }
@@ -197,9 +198,12 @@ struct CompareCommand {
             return "Targets: not checked (no countingpool/\(threads) in this run)"
         }
         let pool = figures[standard]
-        let floor = FloorRatios.floorIndex(threadCount: threads, variants: variants)
         let startsAtOne = exponents.first == 0
-        let floorRatio = floor.flatMap { startsAtOne ? FloorRatios.ratio(of: standard, to: $0, row: 0, summaries: summaries) : nil }
+        func floorRatio(_ index: Int) -> Summary? {
+            guard startsAtOne, let floor = FloorRatios.floorIndex(for: variants[index], variants: variants) else { return nil }
+            return FloorRatios.ratio(of: index, to: floor, row: 0, summaries: summaries)
+        }
+        let standardRatio = floorRatio(standard)
         let dispatch = figures.first { $0.kind == .concurrentPerform && $0.threadCount == threads }
         var lines = ["Targets (\(threads) threads, \(pool.variant): \(SequenceScheduler.name) scheduler + \(SlotReducer.name) reducer, unpinned, default spin policy) vs measured"]
         func verdict(_ met: Bool?) -> String { met.map { $0 ? "met" : "MISSED" } ?? "n/a" }
@@ -207,7 +211,12 @@ struct CompareCommand {
             lines.append("  \(pad(figure, 30)) \(pad(target, 34)) \(pad(measured, 44)) \(verdict(met))")
         }
         row("cost over the floor at N=1", "<= 1.25× (same run)",
-            floorRatio.map { "\(format($0.median, digits: 2))× [IQR \(format($0.interquartileRange, digits: 2))]" } ?? "n/a", floorRatio.map { $0.median <= 1.25 })
+            standardRatio.map { "\(format($0.median, digits: 2))× [IQR \(format($0.interquartileRange, digits: 2))]" } ?? "n/a", standardRatio.map { $0.median <= 1.25 })
+        if let pinned = variants.indices.first(where: { variants[$0].name == "\(SequenceScheduler.name)+\(SlotReducer.name)/\(threads)/pin" }),
+           let ratio = floorRatio(pinned), variants[FloorRatios.floorIndex(for: variants[pinned], variants: variants)!].kind.isPinned {
+            row("  pinned, over the pinned floor", "(the same blocks, no placement luck)",
+                "\(format(ratio.median, digits: 2))× [IQR \(format(ratio.interquartileRange, digits: 2))]", nil)
+        }
         row("crossover", "<= 2^11", pool.crossoverText, pool.crossover.map { $0 <= 1 << 11 })
         let idle = idleCosts[pool.variant]?.cpuPercent
         row("idle CPU after the spin bound", "< 1 %", idle.map { format($0, digits: 2) + " %" } ?? "n/a", idle.map { $0 < 1 })
@@ -225,7 +234,7 @@ struct CompareCommand {
         for (index, figure) in figures.enumerated() where figure.threadCount == threads {
             guard case .pool(_, _, _, false) = figure.kind else { continue }
             let poolCost = figure.costAtOne.map { formatDuration(nanoseconds: $0.median) } ?? "n/a"
-            let ratio = floor.flatMap { startsAtOne ? FloorRatios.ratio(of: index, to: $0, row: 0, summaries: summaries).median : nil }
+            let ratio = floorRatio(index)?.median
             lines.append("  \(pad(figure.variant, 28)) \(pad(poolCost, 10)) \(pad(ratio.map { format($0, digits: 2) + "×" } ?? "n/a", 7)) crossover \(figure.crossoverText)")
         }
         return lines.joined(separator: "\n")

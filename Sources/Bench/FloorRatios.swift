@@ -1,13 +1,17 @@
 /// Every variant's cost as a ratio to the hand-off floor (`FloorVariant`) of its thread count,
-/// measured in the same run: ratios hold on a noisy machine, absolute times do not.
+/// measured in the same run: ratios hold on a noisy machine, absolute times do not. A pinned
+/// variant is compared with the pinned floor when the run has one, any other with the
+/// unpinned floor.
 ///
 /// A ratio is taken repetition by repetition (variant's sample r over the floor's sample r,
 /// both from repetition r of the interleaved run, seconds apart), and summarised by its median
 /// and interquartile range: a slow phase of the machine that hits both samples cancels out.
 enum FloorRatios {
-    /// The floor variant with `threadCount` threads, if the run has one.
-    static func floorIndex(threadCount: Int, variants: [any JobVariant]) -> Int? {
-        variants.firstIndex { $0.kind == .floor && $0.threadCount == threadCount }
+    /// The floor `variant` is compared with, if the run has one: same thread count, pinned
+    /// like it if there is a pinned floor.
+    static func floorIndex(for variant: any JobVariant, variants: [any JobVariant]) -> Int? {
+        let floors = variants.indices.filter { variants[$0].kind.isFloor && variants[$0].threadCount == variant.threadCount }
+        return floors.first { variants[$0].kind.isPinned == variant.kind.isPinned } ?? floors.first { !variants[$0].kind.isPinned }
     }
 
     static let legend = "× floor: the variant's time per job over the floor's (floor/T: the caller publishes a job word, each worker "
@@ -24,13 +28,13 @@ enum FloorRatios {
 
     /// The ratio of every multi-thread variant to its floor, one row per N.
     static func table(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int]) -> TextTable? {
-        let columns = variants.indices.filter { floorIndex(threadCount: variants[$0].threadCount, variants: variants) != nil }
+        let columns = variants.indices.filter { floorIndex(for: variants[$0], variants: variants) != nil }
         guard !columns.isEmpty else { return nil }
         var table = TextTable(title: "Time per job relative to the hand-off floor of the same thread count (median of per-repetition ratios)",
                               headers: ["N"] + columns.map { variants[$0].name })
         for (row, exponent) in exponents.enumerated() {
             table.rows.append(["2^\(exponent)"] + columns.map { index in
-                let floor = floorIndex(threadCount: variants[index].threadCount, variants: variants)!
+                let floor = floorIndex(for: variants[index], variants: variants)!
                 return format(ratio(of: index, to: floor, row: row, summaries: summaries).median, digits: 2)
             })
         }
@@ -40,14 +44,14 @@ enum FloorRatios {
     /// The floor at the smallest N and every pool's ratio to it, with spreads: what
     /// `bench --quick` prints first.
     static func summary(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int]) -> TextTable? {
-        guard variants.contains(where: { $0.kind == .floor }) else { return nil }
+        guard variants.contains(where: { $0.kind.isFloor }) else { return nil }
         var table = TextTable(title: "Hand-off floor at N = 2^\(exponents[0]), and each variant's cost over it (same run)",
                               headers: ["variant", "time per job [IQR]", "× floor [IQR]"])
         for (index, variant) in variants.enumerated() where variant.kind != .sequential {
-            guard let floor = floorIndex(threadCount: variant.threadCount, variants: variants) else { continue }
+            guard let floor = floorIndex(for: variant, variants: variants) else { continue }
             let cost = summaries[index][0]
             let ratio = ratio(of: index, to: floor, row: 0, summaries: summaries)
-            table.rows.append([variant.name, "\(formatDuration(nanoseconds: cost.median)) [\(formatDuration(nanoseconds: cost.interquartileRange))]",
+            table.rows.append([variant.name + (variants[floor].kind.isPinned ? " (÷ floor/pin)" : ""), "\(formatDuration(nanoseconds: cost.median)) [\(formatDuration(nanoseconds: cost.interquartileRange))]",
                                "\(format(ratio.median, digits: 2))× [\(format(ratio.interquartileRange, digits: 2))]"])
         }
         return table

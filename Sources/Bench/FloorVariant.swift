@@ -27,10 +27,16 @@ import Synchronization
 /// variant's samples, and the floor's workers come back from the kernel at the start of each
 /// sample exactly as a pool's do. The workers start with the first sample and end with the
 /// variant.
-final class FloorVariant: JobVariant {
+///
+/// Pinned (`floor/T/pin`), worker i pins itself to allowed CPU i and the caller runs on a
+/// helper thread pinned to allowed CPU 0, as in a pinned pool: the floor without the luck of
+/// where the kernel puts its threads. Unchecked Sendable: the pinned measurement runs on that
+/// helper while the main thread waits in join; one thread at a time ever touches the variant.
+final class FloorVariant: JobVariant, @unchecked Sendable {
     let name: String
     let threadCount: Int
-    let kind = VariantKind.floor
+    let kind: VariantKind
+    private let cpus: [Int]?
 
     /// The job line: sequence (atomic) at offset 0, target (plain) at offset 8.
     private let jobLine: UnsafeMutableRawPointer
@@ -50,9 +56,11 @@ final class FloorVariant: JobVariant {
     /// Checks before a waiting thread starts yielding: the busy phase of `SpinPolicy.default`.
     private static let busyChecks = SpinPolicy.default.busyChecks
 
-    init(threadCount: Int) {
+    init(threadCount: Int, pinned: Bool = false) {
         self.threadCount = threadCount
-        name = "floor/\(threadCount)"
+        kind = .floor(pinned: pinned)
+        name = "floor/\(threadCount)\(pinned ? "/pin" : "")"
+        cpus = pinned ? CPUAffinity.allowedCPUs() : nil
         jobLine = Self.allocateLine()
         doneLines = (0..<threadCount).map { _ in Self.allocateLine() }
         parkLine = Self.allocateLine()
@@ -119,9 +127,13 @@ final class FloorVariant: JobVariant {
         let threadCount = self.threadCount
         let job = SendableLine(jobLine)
         let park = SendableLine(parkLine)
+        let cpus = self.cpus
         workers = (1..<threadCount).map { thread in
             let done = SendableLine(doneLines[thread])
             return NamedThread.startOrDie(name: "bench-floor-\(thread)") {
+                if let cpus {
+                    do { try CPUAffinity.pinCurrentThread(to: cpus[thread % cpus.count]) } catch { fatalError("bench: cannot pin a floor worker: \(error)") }
+                }
                 var seen: UInt64 = 0
                 while true {
                     let current = Self.spin(until: Self.sequenceWord(job.line)) { $0 != seen }
@@ -181,6 +193,11 @@ final class FloorVariant: JobVariant {
     }
 
     func measure(target: UInt64, warmupJobs: Int, jobs: Int) -> UInt64 {
+        guard let cpus else { return measureHere(target: target, warmupJobs: warmupJobs, jobs: jobs) }
+        return PinnedCaller.run(on: cpus[0]) { self.measureHere(target: target, warmupJobs: warmupJobs, jobs: jobs) }
+    }
+
+    private func measureHere(target: UInt64, warmupJobs: Int, jobs: Int) -> UInt64 {
         if workers.isEmpty {
             startWorkers()
         } else if parked {
