@@ -14,6 +14,8 @@ struct BenchOptions {
         case explorationRate
         /// Only the stress driver's throughput, hot profile beside the default one.
         case stressThroughput
+        /// Hand-offs next to a thread that spins without end.
+        case neighbourSpin
     }
 
     var mode = Mode.compare
@@ -86,6 +88,8 @@ struct BenchOptions {
       --explore-binary PATH   the exploration build's stress (default .build-explore/release/stress)
       --stress-throughput     instead: only the stress driver's checked jobs/s, the hot profile
                               (2 threads) beside the default profile and its phases
+      --neighbour-spin        instead: hand-offs at N=1 alone and next to a thread that spins
+                              without end (docs/BENCH.md, "A neighbour that spins")
       --help                  this text
     """
 
@@ -138,6 +142,7 @@ struct BenchOptions {
             case "--probe-cost": options.mode = .probeCost
             case "--explore-rate": options.mode = .explorationRate
             case "--explore-binary": options.explorationBinary = try value(for: argument)
+            case "--neighbour-spin": options.mode = .neighbourSpin
             default: throw UsageError(description: "unknown argument '\(argument)'")
             }
         }

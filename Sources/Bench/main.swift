@@ -32,6 +32,8 @@ do {
         let binary = options.stressBinary ?? StressThroughput.defaultBinary
         print(StressThroughput.section(StressThroughput.measure(binary: binary, runs: options.stressRuns), runs: options.stressRuns))
         print("load average at end: \(Machine.loadAverage) (other processes on this machine add noise)")
+    case .neighbourSpin:
+        try NeighbourSpin(options: options).run()
     }
 } catch {
     StandardError.write("bench: \(error)\n")

@@ -5,7 +5,7 @@ import Pool
 /// stress self-test tunes its hunt.
 ///
 /// Each canary is the real building block with exactly one step replaced (`FutexSteps`,
-/// `SpinLockSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
+/// `SpinLockSteps`, `SequenceSteps`, `SlotSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
 /// the block's `name`, which every dump prints, is the canary's name. `stress
 /// --list-canaries` prints this registry, and the scripts read it from there. Never linked
 /// into the `Pool` library.
@@ -24,6 +24,12 @@ public enum Canary: String, CaseIterable, Sendable {
     case everyThreadReceivesTotal = "every-thread-receives-total"
     case doubleDecrement = "double-decrement"
     case wrappingSum = "wrapping-sum"
+    case stalePark = "stale-park"
+    case relaxedJob = "relaxed-job"
+    case unwokenJob = "unwoken-job"
+    case earlyGather = "early-gather"
+    case relaxedSlot = "relaxed-slot"
+    case wrappingGather = "wrapping-gather"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -31,6 +37,13 @@ public enum Canary: String, CaseIterable, Sendable {
         case futexScheduler = "FutexScheduler"
         /// `SpinLockReducer`, with one of its `SpinLockSteps` broken.
         case spinLockReducer = "SpinLockReducer"
+        /// `SequenceScheduler`, with one of its `SequenceSteps` broken.
+        case sequenceScheduler = "SequenceScheduler"
+        /// `SlotReducer`, with one of its `SlotSteps` broken.
+        case slotReducer = "SlotReducer"
+
+        /// Whether the block is a scheduler (the pool's reducer stays real) or a reducer.
+        public var isScheduler: Bool { self == .futexScheduler || self == .sequenceScheduler }
     }
 
     /// Who must catch a canary. Each one is caught by at least one, and its tests prove it.
@@ -41,6 +54,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case threadSanitizer = "tsan"
         /// The property suites' detector tests (`swift test`).
         case propertyTests = "tests"
+        /// `stress --explore --self-test`: controlled schedule exploration, every strategy.
+        case exploration = "explore"
     }
 
     public var block: Block {
@@ -48,6 +63,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
+        case .stalePark, .relaxedJob, .unwokenJob: .sequenceScheduler
+        case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         }
     }
 
@@ -60,6 +77,9 @@ public enum Canary: String, CaseIterable, Sendable {
         case .relaxedClaim: FutexSchedulerWith<RelaxedClaim>.self
         case .silentStop: FutexSchedulerWith<SilentStop>.self
         case .wrongWord: FutexSchedulerWith<WrongWord>.self
+        case .stalePark: SequenceSchedulerWith<StalePark>.self
+        case .relaxedJob: SequenceSchedulerWith<RelaxedJob>.self
+        case .unwokenJob: SequenceSchedulerWith<UnwokenJob>.self
         default: nil
         }
     }
@@ -75,6 +95,9 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: SpinLockReducerWith<EveryThreadReceivesTotal>.self
         case .doubleDecrement: SpinLockReducerWith<DoubleDecrement>.self
         case .wrappingSum: SpinLockReducerWith<WrappingSum>.self
+        case .earlyGather: SlotReducerWith<EarlyGather>.self
+        case .relaxedSlot: SlotReducerWith<RelaxedSlot>.self
+        case .wrappingGather: SlotReducerWith<WrappingGather>.self
         default: nil
         }
     }
@@ -96,6 +119,12 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: EveryThreadReceivesTotal.self
         case .doubleDecrement: DoubleDecrement.self
         case .wrappingSum: WrappingSum.self
+        case .stalePark: StalePark.self
+        case .relaxedJob: RelaxedJob.self
+        case .unwokenJob: UnwokenJob.self
+        case .earlyGather: EarlyGather.self
+        case .relaxedSlot: RelaxedSlot.self
+        case .wrappingGather: WrappingGather.self
         }
     }
 
@@ -112,6 +141,12 @@ public enum Canary: String, CaseIterable, Sendable {
         case .relaxedPublication, .doubleDecrement: "SpinLockSteps.publishCount"
         case .dropsContribution, .wrappingSum: "SpinLockSteps.add"
         case .everyThreadReceivesTotal: "SpinLockSteps.isLastDecrement"
+        case .stalePark: "SequenceSteps.parkForTask"
+        case .relaxedJob: "SequenceSteps.advanceSequence"
+        case .unwokenJob: "SequenceSteps.wakeForJob"
+        case .earlyGather: "SlotSteps.awaitSlot"
+        case .relaxedSlot: "SlotSteps.releaseSlot"
+        case .wrappingGather: "SlotSteps.add"
         }
     }
 
@@ -132,6 +167,12 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: "every locked merge returns its partial sum as the total"
         case .doubleDecrement: "the last decrement of a job takes the count below zero"
         case .wrappingSum: "a sum past UInt64.max wraps instead of failing"
+        case .stalePark: "parks on a freshly re-read job word, not the sequence checked: no kernel re-check"
+        case .relaxedJob: "the job word's compare-exchange is relaxed: the target and the caller's writes are unordered"
+        case .unwokenJob: "start publishes the job but wakes no parked worker"
+        case .earlyGather: "the caller sums the slots without waiting for them: stale contributions"
+        case .relaxedSlot: "a slot is published relaxed: its contribution is unordered"
+        case .wrappingGather: "the gathered sum wraps past UInt64.max instead of failing"
         }
     }
 
@@ -142,11 +183,15 @@ public enum Canary: String, CaseIterable, Sendable {
     /// Who must catch it.
     public var detectors: [Detector] {
         switch self {
-        case .relaxedClaim, .relaxedPublication: [.threadSanitizer]
+        // Ordering bugs: every value stays right, and exploration's interleavings are
+        // sequentially consistent; only ThreadSanitizer sees them.
+        case .relaxedClaim, .relaxedPublication, .relaxedJob, .relaxedSlot: [.threadSanitizer]
         case .silentStop, .wrongWord, .dropsContribution, .everyThreadReceivesTotal, .doubleDecrement,
-             .doubleClaim: [.stress, .propertyTests]
-        case .wrappingSum: [.propertyTests]
-        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock: [.stress]
+             .doubleClaim, .unwokenJob, .earlyGather: [.stress, .exploration, .propertyTests]
+        // Arithmetic: a sum past 2^64, which the stress work's small contributions never reach
+        // under any interleaving; the property tests' contributions near 2^64 do.
+        case .wrappingSum, .wrappingGather: [.propertyTests]
+        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .stalePark: [.stress, .exploration]
         }
     }
 
@@ -155,7 +200,7 @@ public enum Canary: String, CaseIterable, Sendable {
     public var selfTestFlags: [String]? {
         guard detectors.contains(.stress) else { return nil }
         switch self {
-        case .lostWakeup: return ["--threads", "2,3,4", "--faults", "0.05", "--noise", "3"]
+        case .lostWakeup, .stalePark: return ["--threads", "2,3,4", "--faults", "0.05", "--noise", "3"]
         case .noStopOnFailure: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         case .doubleClaim: return ["--threads", "3,4", "--faults", "0.02", "--noise", "3"]
         case .unlockedMerge: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
@@ -163,10 +208,11 @@ public enum Canary: String, CaseIterable, Sendable {
         // The hot profile: its window is a few instructions wide, so it takes many hot,
         // simultaneous arrivals (the noisy flags after it shape the default's noisy phases).
         case .checkThenLock: return ["--profile", "hot", "--threads", "2,3,4", "--faults", "0", "--noise", "1"]
-        case .silentStop, .wrongWord: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "1"]
+        case .silentStop, .wrongWord, .unwokenJob: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "1"]
+        case .earlyGather: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
         case .dropsContribution, .doubleDecrement: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .everyThreadReceivesTotal: return ["--threads", "3,4", "--faults", "0", "--noise", "1"]
-        case .relaxedClaim, .relaxedPublication, .wrappingSum: return nil
+        case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
         }
     }
 

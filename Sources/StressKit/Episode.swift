@@ -40,6 +40,7 @@ public struct PlannedJob: Sendable, Hashable {
 public struct Episode: Sendable, Hashable {
     public var index: Int
     public var scheduler: SchedulerKind
+    public var reducer: ReducerKind
     public var threadCount: Int
     public var spin: SpinChoice
     public var pinning: Bool
@@ -50,6 +51,6 @@ public struct Episode: Sendable, Hashable {
     public var phase: StressPhase = .noisy
 
     public var configurationLabel: String {
-        "\(scheduler.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)" + (phase == .hot ? " hot" : "")
+        "\(scheduler.rawValue)+\(reducer.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)" + (phase == .hot ? " hot" : "")
     }
 }

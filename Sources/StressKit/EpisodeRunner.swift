@@ -18,14 +18,15 @@ public struct EpisodeRunner {
 
     public func run(_ episode: Episode) {
         let canary = context.options.variant
+        let reducer = canary?.reducerType ?? episode.reducer.type
         if let scheduler = canary?.schedulerType {
-            run(episode, scheduler, SpinLockReducer.self)
+            run(episode, scheduler, reducer)
             return
         }
-        let reducer = canary?.reducerType ?? SpinLockReducer.self
         switch episode.scheduler {
         case .futex: run(episode, FutexScheduler.self, reducer)
         case .basic: run(episode, BasicScheduler.self, reducer)
+        case .sequence: run(episode, SequenceScheduler.self, reducer)
         }
     }
 
@@ -72,7 +73,7 @@ public struct EpisodeRunner {
         slot.attach(PoolView(
             record: record, label: "\(Scheduler.name)+\(Reducer.name) \(episode.configurationLabel)",
             schedulerDiagnostics: { scheduler.diagnostics }, reducerDiagnostics: { reducer.diagnostics },
-            wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.self == BasicScheduler.self))
+            wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.parksOnChangingWord))
         defer {
             slot.attach(nil)
             // Every worker is joined (or the run is ending): the counts are final.
@@ -103,6 +104,7 @@ public struct EpisodeRunner {
             context.coverage.jobDone(episode.phase)
             let faultState = job.fault == nil ? ArmedFault.State.idle : record.disarm()
             context.statistics.jobDone(scheduler: episode.scheduler, threads: threadCount, nanoseconds: elapsed)
+            context.statistics.reducerJobDone(episode.reducer)
             let fired = faultState == .firedBeforeContribution || faultState == .firedAfterContribution
             if faultState == .armed { context.statistics.faultsNotReached.wrappingAdd(1, ordering: .relaxed) }
             let stopping = fired && job.fault!.kind.stopsPool
@@ -212,6 +214,16 @@ public struct EpisodeRunner {
             return (underlying as? InjectedFailure) == InjectedFailure(point: fault.point, thread: fault.thread, tag: tag)
         case .longStall, .spuriousWake:
             return false
+        }
+    }
+}
+
+extension ReducerKind {
+    /// The real reducer this kind names.
+    var type: any InspectableReducer.Type {
+        switch self {
+        case .spinlock: SpinLockReducer.self
+        case .slot: SlotReducer.self
         }
     }
 }

@@ -105,6 +105,7 @@ public final class RunContext: @unchecked Sendable {
         let threads = hot ? plan.hotThreadCounts : plan.threadCounts
         var flags = ["stress", "--seed", "\(seed)", "--threads", threads.map(String.init).joined(separator: ",")]
         if plan.schedulers != SchedulerKind.allCases { flags += ["--scheduler", plan.schedulers[0].rawValue] }
+        if plan.reducers != ReducerKind.allCases { flags += ["--reducer", plan.reducers[0].rawValue] }
         flags += ["--faults", "\(options.faultRate)", "--noise", "\(options.noiseLevel)",
                   "--watchdog", "\(options.watchdogSeconds)"]
         if hot {

@@ -58,7 +58,7 @@ public enum StressDriver {
         let context = RunContext(options: options, seed: seed, callerThreads: callerThreads)
         ConsoleOutput.out("stress \(RunContext.version): seed \(seed), plan digest \(hex(context.digest)), "
                           + "\(options.seconds) s, threads \(context.plan.threadCounts.map(String.init).joined(separator: ",")), "
-                          + "schedulers \(context.plan.schedulers.map(\.rawValue).joined(separator: ",")), faults \(options.faultRate), "
+                          + "schedulers \(context.plan.schedulers.map(\.rawValue).joined(separator: ",")), reducers \(context.plan.reducers.map(\.rawValue).joined(separator: ",")), faults \(options.faultRate), "
                           + "noise \(options.noiseLevel), watchdog \(options.watchdogSeconds) s, \(callerThreads) caller threads"
                           + (options.variant.map { ", VARIANT \($0.rawValue)" } ?? "")
                           + (options.fromEpisode > 0 ? ", from episode \(options.fromEpisode)" : "") + "\n"

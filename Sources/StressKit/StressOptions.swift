@@ -5,6 +5,13 @@ import Pool
 public enum SchedulerKind: String, CaseIterable, Sendable, Hashable {
     case basic
     case futex
+    case sequence
+}
+
+/// Which reducer the plan may pick for an episode.
+public enum ReducerKind: String, CaseIterable, Sendable, Hashable {
+    case spinlock
+    case slot
 }
 
 /// The validated command line of `stress`.
@@ -20,6 +27,7 @@ public struct StressOptions: Sendable, Equatable {
     /// Thread counts the plan may pick; nil: 1 ... twice the CPUs.
     public var threadCounts: [Int]?
     public var schedulers: [SchedulerKind] = SchedulerKind.allCases
+    public var reducers: [ReducerKind] = ReducerKind.allCases
     /// Probability that a job carries an injected fault, 0 ... 1.
     public var faultRate: Double = 0.02
     /// Highest noise level an episode may draw, 0 (off) ... 3.
@@ -60,9 +68,9 @@ public struct StressOptions: Sendable, Equatable {
     }
 
     public static let usage = """
-        usage: stress [--seconds S] [--seed N] [--threads LIST] [--scheduler basic|futex|all]
-                      [--faults RATE] [--noise LEVEL] [--watchdog SECONDS] [--json PATH]
-                      [--variant NAME] [--from-episode K] [--profile default|hot|noisy]
+        usage: stress [--seconds S] [--seed N] [--threads LIST] [--scheduler basic|futex|sequence|all]
+                      [--reducer spinlock|slot|all] [--faults RATE] [--noise LEVEL] [--watchdog SECONDS]
+                      [--json PATH] [--variant NAME] [--from-episode K] [--profile default|hot|noisy]
                       [--require-coverage] [--self-test [--repeat N]] [--list-canaries]
                       [--quiet] [--help]
                stress --explore [--strategy random|pct|dfs] [--depth D] [--preemptions P] [--schedules N]
@@ -71,7 +79,8 @@ public struct StressOptions: Sendable, Equatable {
           --seconds S        run time in seconds, > 0 (default 60; per canary with --self-test: 30)
           --seed N           plan seed, decimal or 0x-hex (default: random, printed)
           --threads LIST     thread counts, e.g. 1,2,4 or 1-8 (default 1 to twice the CPUs)
-          --scheduler NAME   basic, futex or all (default all)
+          --scheduler NAME   basic, futex, sequence or all (default all)
+          --reducer NAME     spinlock, slot or all (default all)
           --faults RATE      probability of a fault per job, 0 ... 1 (default 0.02; 0 = off)
           --noise LEVEL      highest delay noise at probe points, 0 (off) ... 3 (default 2)
           --watchdog SECONDS stall deadline for a job or a shutdown, > 0 (default 10)
@@ -128,7 +137,16 @@ public struct StressOptions: Sendable, Equatable {
                 } else if let kind = SchedulerKind(rawValue: text) {
                     options.schedulers = [kind]
                 } else {
-                    throw StressUsageError("--scheduler must be basic, futex or all, not '\(text)'")
+                    throw StressUsageError("--scheduler must be \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", ")) or all, not '\(text)'")
+                }
+            case "--reducer":
+                let text = try value(for: flag)
+                if text == "all" {
+                    options.reducers = ReducerKind.allCases
+                } else if let kind = ReducerKind(rawValue: text) {
+                    options.reducers = [kind]
+                } else {
+                    throw StressUsageError("--reducer must be \(ReducerKind.allCases.map(\.rawValue).joined(separator: ", ")) or all, not '\(text)'")
                 }
             case "--faults":
                 let text = try value(for: flag)

@@ -15,6 +15,7 @@ public struct StressPlan: Sendable {
     /// this run has no hot phase).
     public let hotThreadCounts: [Int]
     public let schedulers: [SchedulerKind]
+    public let reducers: [ReducerKind]
     public let faultRate: Double
     public let noiseLevel: Int
     /// Some canaries only make sense on some configurations (a scheduler canary replaces the
@@ -34,21 +35,43 @@ public struct StressPlan: Sendable {
         threadCounts = options.effectiveThreadCounts
         hotThreadCounts = options.hotThreadCounts
         schedulers = Self.schedulers(for: options.variant, requested: options.schedulers)
+        reducers = Self.reducers(for: options.variant, requested: options.reducers)
         faultRate = options.faultRate
         noiseLevel = options.noiseLevel
         variant = options.variant
     }
 
-    /// Scheduler canaries are futex schedulers: basic episodes would not exercise them.
+    /// A scheduler canary replaces its own block: episodes of other schedulers would not
+    /// exercise it.
     static func schedulers(for variant: Canary?, requested: [SchedulerKind]) -> [SchedulerKind] {
-        variant?.block == .futexScheduler ? [.futex] : requested
+        switch variant?.block {
+        case .futexScheduler: [.futex]
+        case .sequenceScheduler: [.sequence]
+        default: requested
+        }
     }
+
+    /// A reducer canary replaces its own block, so the episodes name it.
+    static func reducers(for variant: Canary?, requested: [ReducerKind]) -> [ReducerKind] {
+        switch variant?.block {
+        case .spinLockReducer: [.spinlock]
+        case .slotReducer: [.slot]
+        default: requested
+        }
+    }
+
+    /// The stream episode `index` draws its reducer from: apart from the main stream, so that
+    /// `--reducer spinlock` leaves every other draw of a plan as it was before reducers were
+    /// drawn.
+    static func reducerStream(of index: Int) -> UInt64 { UInt64(index) ^ 0x5EED_0000_0000_0000 }
 
     /// Episode `index`: a hot one from `hotEpisodeBase` on, else a noisy one.
     public func episode(_ index: Int) -> Episode {
         if index >= Self.hotEpisodeBase { return hotEpisode(index) }
         var random = SplitMix64(seed: seed, stream: UInt64(index))
         let scheduler = random.pick(schedulers)
+        var reducerRandom = SplitMix64(seed: seed, stream: Self.reducerStream(of: index))
+        let reducer = reducerRandom.pick(reducers)
         let threadCount = random.pick(threadCounts)
         let spin: SpinChoice
         switch random.below(16) {
@@ -68,7 +91,7 @@ public struct StressPlan: Sendable {
         for _ in 0..<jobCount {
             jobs.append(job(threadCount: threadCount, scheduler: scheduler, random: &random))
         }
-        return Episode(index: index, scheduler: scheduler, threadCount: threadCount, spin: spin,
+        return Episode(index: index, scheduler: scheduler, reducer: reducer, threadCount: threadCount, spin: spin,
                        pinning: pinning, noiseLevel: noise, jobs: jobs)
     }
 
@@ -80,6 +103,8 @@ public struct StressPlan: Sendable {
         precondition(index >= Self.hotEpisodeBase, "hot episodes are numbered from \(Self.hotEpisodeBase), not \(index)")
         precondition(!hotThreadCounts.isEmpty, "this plan has no thread count for hot episodes (2 ... CPUs)")
         var random = SplitMix64(seed: seed, stream: UInt64(index))
+        var reducerRandom = SplitMix64(seed: seed, stream: Self.reducerStream(of: index))
+        let reducer = reducerRandom.pick(reducers)
         let scheduler = random.pick(schedulers)
         let threadCount = random.pick(hotThreadCounts)
         // Both keep a worker spinning across back-to-back jobs; spin-long also polls slower.
@@ -99,7 +124,7 @@ public struct StressPlan: Sendable {
             }
             jobs.append(PlannedJob(target: target, gapMicroseconds: 0, fault: nil))
         }
-        return Episode(index: index, scheduler: scheduler, threadCount: threadCount, spin: spin,
+        return Episode(index: index, scheduler: scheduler, reducer: reducer, threadCount: threadCount, spin: spin,
                        pinning: pinning, noiseLevel: 0, jobs: jobs, phase: .hot)
     }
 

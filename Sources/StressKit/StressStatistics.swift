@@ -24,6 +24,8 @@ public final class StressStatistics: @unchecked Sendable {
     /// Latency histogram: bucket b holds latencies in [2^(b/4), 2^((b+1)/4)) ns.
     let latencyBuckets: UnsafeMutablePointer<Atomic<UInt64>>
     static let bucketCount = 4 * 40
+    /// Jobs per reducer, indexed as `ReducerKind.allCases`.
+    let perReducer: UnsafeMutablePointer<Atomic<UInt64>>
 
     public init() {
         let configurationCount = SchedulerKind.allCases.count * Self.configurationColumns
@@ -34,12 +36,15 @@ public final class StressStatistics: @unchecked Sendable {
         for index in 0..<faultCount { (perFault + index).initialize(to: Atomic(0)) }
         latencyBuckets = .allocate(capacity: Self.bucketCount)
         for index in 0..<Self.bucketCount { (latencyBuckets + index).initialize(to: Atomic(0)) }
+        perReducer = .allocate(capacity: ReducerKind.allCases.count)
+        for index in ReducerKind.allCases.indices { (perReducer + index).initialize(to: Atomic(0)) }
     }
 
     deinit {
         perConfiguration.deallocate()
         perFault.deallocate()
         latencyBuckets.deallocate()
+        perReducer.deallocate()
     }
 
     /// One job finished (either way) on a pool of `threads` threads, taking `nanoseconds`.
@@ -53,6 +58,19 @@ public final class StressStatistics: @unchecked Sendable {
             let (exchanged, current) = worstLatency.compareExchange(expected: worst, desired: nanoseconds, ordering: .relaxed)
             if exchanged { break }
             worst = current
+        }
+    }
+
+    /// One job finished (either way) on a pool with `reducer`.
+    public func reducerJobDone(_ reducer: ReducerKind) {
+        perReducer[ReducerKind.allCases.firstIndex(of: reducer)!].wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// (reducer, jobs) for every reducer that ran.
+    public var reducers: [(reducer: ReducerKind, jobs: UInt64)] {
+        ReducerKind.allCases.indices.compactMap { index in
+            let count = perReducer[index].load(ordering: .relaxed)
+            return count > 0 ? (ReducerKind.allCases[index], count) : nil
         }
     }
 

@@ -46,6 +46,8 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     public var stopsPropagated: UInt64
     /// Jobs per scheduler and thread count, for every configuration that ran.
     public var perConfiguration: [ConfigurationRow]
+    /// Jobs per reducer (stress 1.x reports before reducers were drawn have none).
+    public var perReducer: [ReducerRow]?
     /// Faults fired per kind and point, for every pair that fired.
     public var faults: [FaultRow]
     public var latencyNanoseconds: LatencyPercentiles
@@ -72,6 +74,17 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         public init(scheduler: String, threads: Int, jobs: UInt64) {
             self.scheduler = scheduler
             self.threads = threads
+            self.jobs = jobs
+        }
+    }
+
+    /// Jobs run on pools with one reducer.
+    public struct ReducerRow: Codable, Sendable, Equatable {
+        public var reducer: String
+        public var jobs: UInt64
+
+        public init(reducer: String, jobs: UInt64) {
+            self.reducer = reducer
             self.jobs = jobs
         }
     }
@@ -144,6 +157,7 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         perConfiguration = statistics.configurations.map {
             ConfigurationRow(scheduler: $0.scheduler.rawValue, threads: $0.threads, jobs: $0.jobs)
         }
+        perReducer = statistics.reducers.map { ReducerRow(reducer: $0.reducer.rawValue, jobs: $0.jobs) }
         faults = statistics.faults.map { FaultRow(kind: $0.kind.rawValue, point: $0.point, count: $0.count) }
         latencyNanoseconds = LatencyPercentiles(
             p50: statistics.latencyPercentile(0.5), p90: statistics.latencyPercentile(0.9),
@@ -182,6 +196,9 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         lines.append("per scheduler and thread count:")
         for row in perConfiguration {
             lines.append("  \(row.scheduler) x\(row.threads): \(row.jobs) jobs")
+        }
+        if let perReducer, !perReducer.isEmpty {
+            lines.append("per reducer: " + perReducer.map { "\($0.reducer) \($0.jobs) jobs" }.joined(separator: ", "))
         }
         lines.append("faults injected: \(faultsInjected) (armed but not reached: \(faultsNotReached))")
         for row in faults {

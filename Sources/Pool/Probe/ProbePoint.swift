@@ -24,12 +24,15 @@ public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case beforeMerge
     /// Any thread: holds the reducer's lock.
     case lockTaken
-    /// Any thread: decremented the reducer's remaining-thread count. value: the new count.
+    /// Any thread: its contribution is in the reducer's books. The spin-lock reducer: it
+    /// decremented the remaining-thread count, value: the new count. The slot reducer, which
+    /// has no shared count: it published its slot, value 0 (`InspectableReducer.countsContributions`).
     case countDecremented
     /// Any thread: about to release the reducer's lock (still holds it). Fired before the
     /// releasing store so that an owner check cannot race with the next taker.
     case lockReleasing
-    /// The one thread that finished last: holds the job's total. value: the total.
+    /// The one thread that receives the job's total (the one that finished last, or the caller
+    /// of a reducer that gathers the slots): holds it. value: the total.
     case totalReceived
     /// Any thread: has raised the stop signal after a failure.
     case stopRaised
