@@ -5,6 +5,12 @@
 # The CallProbe half is the canary: if the scan found no call there, it could not find one
 # anywhere, and the script fails.
 #
+# Second check: the standard pool's caller path (`runOnPool` and the slot reducer's
+# `waitForTotal`, specialised for CountingPool's blocks and NoProbe) makes no call to
+# swift_retain or swift_release: a reference count is a write to a shared object's line, one
+# more cache-line transfer per job (docs/PROTOCOL.md, "Cache lines per job"). Its canary:
+# `PoolCore.fail`, which stores an error, must show retains to the same scan.
+#
 # usage: scripts/probe-cost.sh [path/to/release/bench]
 #   default: builds the bench in release with --scratch-path .build-bench.
 # Exit 0: claim shown. Exit 1: a NoProbe specialisation calls reach, or the canary did not fire.
@@ -35,7 +41,7 @@ report() {  # $1: the probe type's name
     awk -v probe="$1" '
         /^FUNC / { current = substr($0, 6)
                    keep = (current ~ /specialization/ && index(current, probe) > 0 &&
-                           current ~ /(workerMain|ThreadPool\.run|measureHere|waitForTask|waitForStarted|threadDone|finishLastWithoutLock|start\(target|contribution|merge)/)
+                           current ~ /(workerMain|ThreadPool\.run|measureHere|waitForTask|waitForStarted|threadDone|waitForTotal|finishLastWithoutLock|start\(target|contribution|merge)/)
                    if (keep) { functions++; print "  " substr(current, 1, 150) }
                    next }
         /^CALL / && keep { calls++; if ($0 ~ /reach\(/) { reaches++; print "      calls " substr($0, 6, 120) } }
@@ -59,7 +65,32 @@ generic_indirect=$(awk '/^FUNC / { keep = ($0 == "FUNC Pool.PoolCore.workerMain(
                         /^CALL \*/ && keep { n++ } END { print n + 0 }' "$listing")
 echo "unspecialised Pool.PoolCore.workerMain(thread:): $generic_indirect indirect calls (witness-table calls, probes included)"
 
+# Retains and releases in the functions whose names match $1 (an awk regular expression).
+refcounts() {
+    awk -v pattern="$1" '
+        /^FUNC / { keep = (substr($0, 6) ~ pattern); if (keep) functions++; next }
+        /^CALL / && keep && /swift_(retain|release)/ { calls++; print "      calls " substr($0, 6, 80) }
+        END { printf "  => %d functions, REFCOUNT_CALLS=%d\n", functions, calls + 0 }' "$listing"
+}
+refcount_calls() { grep -o 'REFCOUNT_CALLS=[0-9]*' <<<"$1" | cut -d= -f2; }
+standard='SequenceSchedulerWith<Pool.CorrectSequenceSteps>, Pool.SlotReducerWith<Pool.CorrectSlotSteps>, Pool.CountingWork, Pool.NoProbe> of Pool.PoolCore.runOnPool|CorrectSlotSteps, Pool.NoProbe> of Pool.SlotReducerWith.waitForTotal'
+caller_path=$(refcounts "$standard")
+refcount_canary=$(refcounts '^Pool.PoolCore.fail\(thread')
+echo
+echo "Retains and releases on the standard pool's caller path (runOnPool, waitForTotal; NoProbe):"
+echo "$caller_path"
+echo "The canary, PoolCore.fail (stores an error, so it retains):"
+echo "$refcount_canary"
+
 status=0
+if [[ $(function_count "$caller_path") -eq 0 ]]; then
+    echo "FAIL: found no specialisation of the standard pool's caller path to inspect" >&2; status=1
+elif [[ $(refcount_calls "$caller_path") -ne 0 ]]; then
+    echo "FAIL: the standard pool's caller path retains or releases: a shared line written per job" >&2; status=1
+fi
+if [[ $(refcount_calls "$refcount_canary") -eq 0 ]]; then
+    echo "FAIL: the refcount canary did not fire: no retain found in PoolCore.fail, so the scan proves nothing" >&2; status=1
+fi
 if [[ $(function_count "$no_probe") -eq 0 ]]; then
     echo "FAIL: found no NoProbe specialisation to inspect" >&2; status=1
 fi
@@ -71,5 +102,6 @@ if [[ $(reach_calls "$call_probe") -eq 0 ]]; then
 fi
 if [[ $status -eq 0 ]]; then
     echo "OK: NoProbe specialisations make no call to reach; the CallProbe canary makes $(reach_calls "$call_probe")."
+    echo "OK: the standard pool's caller path makes no retain or release; the canary makes $(refcount_calls "$refcount_canary")."
 fi
 exit $status

@@ -5,8 +5,9 @@
 # SIGINT or SIGTERM stopped it (the summary is still written, and counts what ran).
 #
 #   scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [--shard NAME]
-#                   [--results DIR]
-#   scripts/soak.sh --merge DIR... [--results DIR]     one summary over several results folders
+#                   [--results DIR] [--require-coverage]
+#   scripts/soak.sh --merge DIR... [--results DIR] [--require-coverage]
+#                                                      one summary over several results folders
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=soak.sh
@@ -16,7 +17,8 @@ source scripts/lib/common.sh
 usage() {
     cat <<'EOF'
 usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [--shard NAME] [--results DIR]
-       scripts/soak.sh --merge DIR... [--results DIR]
+                       [--require-coverage]
+       scripts/soak.sh --merge DIR... [--results DIR] [--require-coverage]
 
   SECONDS          total stress time (default 600; builds not included). The self-test runs
                    first (each canary up to 30 s, stopping at detection); what is left goes
@@ -30,14 +32,21 @@ usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [
   --results DIR    results folder (default results/soak-<UTC time>-<shard>)
   --merge DIR...   combine the results folders of several shards (searched recursively)
                    into one summary; exits non-zero if any shard found anything or is incomplete
+  --require-coverage
+                   a protocol race (docs/PROTOCOL.md, "Protocol races") that some stress run
+                   could exercise and none saw is a finding; the counts of every release and
+                   TSan run (of every shard, with --merge) are summed first. Exit 4 when that
+                   is the only finding. The nightly workflow merges its shards with it.
 
 Environment: SOAK_SEED_BASE, SOAK_SCHEDULER, SOAK_SHARD, SOAK_SEGMENT_SECONDS,
-SOAK_SELF_TEST=0 (skip the self-test), plus TSAN_* of scripts/tsan.sh (TSAN_SCRATCH_PATH,
-TSAN_WATCHDOG_SECONDS, TSAN_FIX_SYSCTL). Release builds go to .build-soak.
+SOAK_SELF_TEST=0 (skip the self-test), SOAK_REQUIRE_COVERAGE=1 (as --require-coverage),
+plus TSAN_* of scripts/tsan.sh (TSAN_SCRATCH_PATH, TSAN_WATCHDOG_SECONDS, TSAN_FIX_SYSCTL).
+Release builds go to .build-soak.
 Exit: 0 clean; 1 something found (violation, stall, crash, leak, TSan report, surviving
-canary, failed run); 130 or 143 interrupted by SIGINT or SIGTERM: the run in progress stops
-after its jobs in progress and reports, no later phase starts, and the summary is written
-(the interrupted run's jobs count; --merge accepts the shard); 64 usage error.
+canary, failed run); 4 only protocol races never seen (--require-coverage); 130 or 143
+interrupted by SIGINT or SIGTERM: the run in progress stops after its jobs in progress and
+reports, no later phase starts, and the summary is written (the interrupted run's jobs
+count; --merge accepts the shard); 64 usage error.
 EOF
 }
 usage_error() { usage >&2; exit 64; }
@@ -57,6 +66,8 @@ results=""
 segment_seconds=${SOAK_SEGMENT_SECONDS:-120}
 merge_folders=()
 merge_mode=0
+coverage_flags=()
+[ "${SOAK_REQUIRE_COVERAGE:-0}" = 1 ] && coverage_flags=(--require-coverage)
 while [ $# -gt 0 ]; do
     case $1 in
         --seed-base) [ $# -ge 2 ] || usage_error; seed_base=$2; shift 2 ;;
@@ -64,6 +75,7 @@ while [ $# -gt 0 ]; do
         --shard) [ $# -ge 2 ] || usage_error; shard=$2; shift 2 ;;
         --results) [ $# -ge 2 ] || usage_error; results=$2; shift 2 ;;
         --merge) merge_mode=1; shift ;;
+        --require-coverage) coverage_flags=(--require-coverage); shift ;;
         --help|-h) usage; exit 0 ;;
         -*) printf 'soak.sh: unknown option "%s"\n' "$1" >&2; usage_error ;;
         *)
@@ -88,8 +100,9 @@ if [ "$merge_mode" = 1 ]; then
         say "the release build of stress failed (log: $results/build.log): no summary" >&2
         exit 1
     fi
-    "$release_binary" summarize --merge --out "$results" "${merge_folders[@]}"
-    exit $?
+    status=0
+    "$release_binary" summarize --merge "${coverage_flags[@]}" --out "$results" "${merge_folders[@]}" || status=$?
+    exit "$status"
 fi
 
 case $scheduler in basic|futex|all) ;; *) echo "soak.sh: --scheduler must be basic, futex or all, not \"$scheduler\"" >&2; usage_error ;; esac
@@ -252,9 +265,9 @@ step "summary"
 if [ -n "$interrupted" ]; then
     printf 'interrupted=SIG%s\n' "$interrupted" >>"$results/meta.env"
     summary_status=0
-    "$release_binary" summarize --out "$results" "$results" || summary_status=$?
+    "$release_binary" summarize "${coverage_flags[@]}" --out "$results" "$results" || summary_status=$?
     say "stopped by SIG$interrupted (summary exit $summary_status)"
     [ "$interrupted" = INT ] && exit 130
     exit 143
 fi
-"$release_binary" summarize --out "$results" "$results"
+"$release_binary" summarize "${coverage_flags[@]}" --out "$results" "$results"

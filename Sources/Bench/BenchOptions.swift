@@ -12,6 +12,10 @@ struct BenchOptions {
         case probeCost
         /// `stress --explore`'s rate, schedules/s and steps/s, from its exploration build.
         case explorationRate
+        /// Only the stress driver's throughput, hot profile beside the default one.
+        case stressThroughput
+        /// Hand-offs next to a thread that spins without end.
+        case neighbourSpin
     }
 
     var mode = Mode.compare
@@ -31,6 +35,8 @@ struct BenchOptions {
     var runStress = true
     /// The exploration build's stress binary; nil: `ExplorationRate.defaultBinary`.
     var explorationBinary: String?
+    /// Runs of each stress profile for the throughput figures (interleaved).
+    var stressRuns = 3
     var idleSeconds = 1.0
     /// The pools' spin policy (compare mode); default `SpinPolicy.default`.
     var spinPolicy = SpinPolicy.default
@@ -73,12 +79,17 @@ struct BenchOptions {
                               (default .build/bench-results)
       --stress PATH           the stress driver binary (default: stress beside this binary)
       --no-stress             do not run the stress driver
+      --stress-runs R         runs of each stress profile, interleaved (1 ... 20, default 3)
       --idle-seconds S        idle window for the idle-CPU figure (0.1 ... 60, default 1)
       --spin-sweep            instead: sweep SpinPolicy values for the futex pool
       --probe-cost            instead: NoProbe against a non-inlined probe, small N only
       --explore-rate          instead: stress --explore's schedules/s and steps/s (medians with
                               spread, variants interleaved; --repetitions samples of 2 s each)
       --explore-binary PATH   the exploration build's stress (default .build-explore/release/stress)
+      --stress-throughput     instead: only the stress driver's checked jobs/s, the hot profile
+                              (2 threads) beside the default profile and its phases
+      --neighbour-spin        instead: hand-offs at N=1 alone and next to a thread that spins
+                              without end (docs/BENCH.md, "A neighbour that spins")
       --help                  this text
     """
 
@@ -119,6 +130,8 @@ struct BenchOptions {
             case "--out": options.outputDirectory = try value(for: argument)
             case "--stress": options.stressBinary = try value(for: argument)
             case "--no-stress": options.runStress = false
+            case "--stress-runs": options.stressRuns = try integer(for: argument, in: 1...20)
+            case "--stress-throughput": options.mode = .stressThroughput
             case "--idle-seconds":
                 let text = try value(for: argument)
                 guard let seconds = Double(text), seconds >= 0.1 && seconds <= 60 else {
@@ -129,6 +142,7 @@ struct BenchOptions {
             case "--probe-cost": options.mode = .probeCost
             case "--explore-rate": options.mode = .explorationRate
             case "--explore-binary": options.explorationBinary = try value(for: argument)
+            case "--neighbour-spin": options.mode = .neighbourSpin
             default: throw UsageError(description: "unknown argument '\(argument)'")
             }
         }

@@ -16,24 +16,35 @@ struct CompareCommand {
         output.append(line)
     }
 
+    /// The pool variants, per thread count: the floor; the standard pool through its own
+    /// initialiser (which Pool specialises itself) and the same blocks through the generic
+    /// one; the probe-cost pair's CallProbe half; the seed's design (futex + spin lock) and
+    /// the two mixes, which tell what each block is worth; the barrier scheduler; pinned
+    /// pools; then the other ways to run a job.
     static func buildVariants(options: BenchOptions, probeCostOnly: Bool) throws(PoolError) -> [any JobVariant] {
         var variants: [any JobVariant] = [SequentialVariant()]
         let threadCounts = options.resolvedThreadCounts
+        let policy = options.spinPolicy
         for (position, threads) in threadCounts.enumerated() {
-            variants.append(try PoolVariant<FutexScheduler, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy))
-            // The standard pool through its own initialiser, which Pool specialises itself.
-            variants.append(try PoolVariant<FutexScheduler, NoProbe>(
-                threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy, label: "countingpool/\(threads)",
+            variants.append(FloorVariant(threadCount: threads))
+            if options.pinning { variants.append(FloorVariant(threadCount: threads, pinned: true)) }
+            variants.append(try StandardPoolVariant(
+                threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy, label: "countingpool/\(threads)",
                 make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))
+            variants.append(try StandardPoolVariant(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy))
             // The probe-cost pair runs at the first thread count only.
             if position == 0 {
-                variants.append(try PoolVariant<FutexScheduler, CallProbe>(threadCount: threads, pinned: false, probe: CallProbe(), spinPolicy: options.spinPolicy))
+                variants.append(try PoolVariant<SequenceScheduler, SlotReducer, CallProbe>(threadCount: threads, pinned: false, probe: CallProbe(), spinPolicy: policy))
             }
             if probeCostOnly { continue }
-            variants.append(try PoolVariant<BasicScheduler, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: options.spinPolicy))
+            variants.append(try PoolVariant<FutexScheduler, SpinLockReducer, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy))
+            variants.append(try PoolVariant<FutexScheduler, SlotReducer, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy))
+            variants.append(try PoolVariant<SequenceScheduler, SpinLockReducer, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy))
+            variants.append(try PoolVariant<BasicScheduler, SpinLockReducer, NoProbe>(threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy))
             if options.pinning {
-                variants.append(try PoolVariant<FutexScheduler, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe(), spinPolicy: options.spinPolicy))
-                variants.append(try PoolVariant<BasicScheduler, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe(), spinPolicy: options.spinPolicy))
+                variants.append(try StandardPoolVariant(threadCount: threads, pinned: true, probe: NoProbe(), spinPolicy: policy))
+                variants.append(try PoolVariant<FutexScheduler, SpinLockReducer, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe(), spinPolicy: policy))
+                variants.append(try PoolVariant<BasicScheduler, SpinLockReducer, NoProbe>(threadCount: threads, pinned: true, probe: NoProbe(), spinPolicy: policy))
             }
             variants.append(DispatchVariant(threadCount: threads))
             variants.append(TaskGroupVariant(threadCount: threads))
@@ -55,7 +66,7 @@ struct CompareCommand {
         let variants: [any JobVariant]
         do {
             variants = try Self.buildVariants(options: options, probeCostOnly: probeCostOnly)
-                .filter { variant in options.variantFilter.map { $0.contains(variant.name) || variant.kind == .sequential } ?? true }
+                .filter { variant in options.variantFilter.map { $0.contains(variant.name) || variant.kind == .sequential || variant.kind.isFloor } ?? true }
         } catch {
             fatalError("bench: cannot build the pools: \(error)")
         }
@@ -70,36 +81,48 @@ struct CompareCommand {
         }
         let medianTable = TableReport.medians(variants: variants, summaries: summaries, exponents: exponents)
         let ratioTable = TableReport.ratios(variants: variants, summaries: summaries, exponents: exponents, sequentialIndex: sequentialIndex)
+        let floorSummary = FloorRatios.summary(variants: variants, summaries: summaries, exponents: exponents)
+        let floorTable = FloorRatios.table(variants: variants, summaries: summaries, exponents: exponents)
         say()
         say(medianTable.text())
         say()
         say(ratioTable.text())
+        if let floorTable {
+            say()
+            say(floorTable.text())
+        }
+        if let floorSummary {
+            say()
+            say(floorSummary.text())
+            say(FloorRatios.legend)
+        }
 
         var idleCosts: [String: IdleCost] = [:]
         if !probeCostOnly {
             for variant in variants {
-                guard let pool = variant as? any ParkingVariant, case .pool(_, _, false) = variant.kind else { continue }
+                guard let pool = variant as? any ParkingVariant, case .pool(_, _, _, false) = variant.kind else { continue }
                 idleCosts[variant.name] = IdleCost.measure(pool, others: variants, windowSeconds: options.idleSeconds)
             }
         }
         for variant in variants { variant.quiesce() }
-        let stress: StressThroughput.Outcome
+        let stress: String
         if probeCostOnly || !options.runStress {
-            stress = .unavailable(reason: "not run (--no-stress or --probe-cost)")
+            stress = StressThroughput.section([], runs: 0)
         } else {
-            stress = StressThroughput.measure(binary: options.stressBinary ?? StressThroughput.defaultBinary)
+            let figures = StressThroughput.measure(binary: options.stressBinary ?? StressThroughput.defaultBinary, runs: options.stressRuns)
+            stress = StressThroughput.section(figures, runs: options.stressRuns)
         }
 
         let derived = derivedTable(figures: figures, idleCosts: idleCosts)
         say()
         say(derived.text())
         say(Self.derivedLegend(idleSeconds: options.idleSeconds))
-        say("stress driver throughput: \(stress.text)")
+        say(stress)
         say()
         say(probeCostSection(variants: variants, summaries: summaries, exponents: exponents))
         if !probeCostOnly {
             say()
-            say(targetSection(figures: figures, idleCosts: idleCosts, summaries: summaries, exponents: exponents))
+            say(targetSection(variants: variants, figures: figures, idleCosts: idleCosts, summaries: summaries, exponents: exponents))
         }
         let seconds = Double(MonotonicClock.nanoseconds() &- started) / 1e9
         say()
@@ -117,9 +140,11 @@ struct CompareCommand {
                                                   title: "Time per job relative to sequential counting", subtitle: subtitle, axis: .ratio),
                                       named: "bench-ratio.svg", in: options.outputDirectory),
                 try FileText.write(output.joined(separator: "\n") + "\n", named: "bench.txt", in: options.outputDirectory),
-                try FileText.write([derived.markdown(), Self.derivedLegend(idleSeconds: options.idleSeconds),
-                                       "Stress driver throughput: \(stress.text)", medianTable.markdown(), ratioTable.markdown()]
-                                          .joined(separator: "\n\n") + "\n", named: "bench.md", in: options.outputDirectory),
+                try FileText.write(([floorSummary?.markdown(), floorSummary.map { _ in FloorRatios.legend },
+                                        derived.markdown(), Self.derivedLegend(idleSeconds: options.idleSeconds),
+                                        stress, medianTable.markdown(), ratioTable.markdown(),
+                                        floorTable?.markdown()] as [String?])
+                                          .compactMap { $0 }.joined(separator: "\n\n") + "\n", named: "bench.md", in: options.outputDirectory),
             ]
             print("wrote \(written.joined(separator: ", "))")
         }
@@ -148,8 +173,9 @@ struct CompareCommand {
     }
 
     private func probeCostSection(variants: [any JobVariant], summaries: [[Summary]], exponents: [Int]) -> String {
-        guard let plain = variants.firstIndex(where: { $0.kind == .pool(scheduler: FutexScheduler.name, pinned: false, probe: false) }),
-              let probed = variants.firstIndex(where: { $0.kind == .pool(scheduler: FutexScheduler.name, pinned: false, probe: true) })
+        // The CallProbe pool, and the same blocks with NoProbe through the same (generic) initialiser.
+        guard let probed = variants.firstIndex(where: { if case .pool(_, _, _, true) = $0.kind { true } else { false } }),
+              let plain = variants.firstIndex(where: { $0.name + "/callprobe" == variants[probed].name })
         else { return "probe cost: not measured" }
         var lines = ["Probe cost: \(variants[probed].name) (a non-inlined call at every probe point) over \(variants[plain].name) (NoProbe), same run"]
         var ratios: [Double] = []
@@ -164,35 +190,53 @@ struct CompareCommand {
         return lines.joined(separator: "\n")
     }
 
-    private func targetSection(figures: [DerivedFigures], idleCosts: [String: IdleCost], summaries: [[Summary]], exponents: [Int]) -> String {
+    /// The targets, checked on the standard pool (`CountingPool()`) at 2 threads, against
+    /// figures of this run; then every pool's cost, ratio to the floor and crossover.
+    private func targetSection(variants: [any JobVariant], figures: [DerivedFigures], idleCosts: [String: IdleCost],
+                               summaries: [[Summary]], exponents: [Int]) -> String {
         let threads = 2
-        // The target is about the standard pool, `CountingPool()`; the generic-initialiser
-        // futex pool is listed below it.
-        guard let futex = figures.first(where: { $0.variant == "countingpool/\(threads)" })
-            ?? figures.first(where: { $0.kind == .pool(scheduler: FutexScheduler.name, pinned: false, probe: false) && $0.threadCount == threads })
-        else { return "Targets: not checked (no 2-thread futex pool in this run)" }
+        guard let standard = figures.firstIndex(where: { $0.variant == "countingpool/\(threads)" }) else {
+            return "Targets: not checked (no countingpool/\(threads) in this run)"
+        }
+        let pool = figures[standard]
+        let startsAtOne = exponents.first == 0
+        func floorRatio(_ index: Int) -> Summary? {
+            guard startsAtOne, let floor = FloorRatios.floorIndex(for: variants[index], variants: variants) else { return nil }
+            return FloorRatios.ratio(of: index, to: floor, row: 0, summaries: summaries)
+        }
+        let standardRatio = floorRatio(standard)
         let dispatch = figures.first { $0.kind == .concurrentPerform && $0.threadCount == threads }
-        var lines = ["Targets (2 threads, \(futex.variant): futex scheduler, unpinned, default spin policy) vs measured"]
+        var lines = ["Targets (\(threads) threads, \(pool.variant): \(SequenceScheduler.name) scheduler + \(SlotReducer.name) reducer, unpinned, default spin policy) vs measured"]
         func verdict(_ met: Bool?) -> String { met.map { $0 ? "met" : "MISSED" } ?? "n/a" }
-        let cost = futex.costAtOne?.median
-        lines.append("  cost at N=1            <= 0.5 µs     \(pad(cost.map { formatDuration(nanoseconds: $0) } ?? "n/a", 24)) \(verdict(cost.map { $0 <= 500 }))")
-        let ratio: Double? = {
-            guard let own = futex.crossover, let theirs = dispatch?.crossover else { return nil }
+        func row(_ figure: String, _ target: String, _ measured: String, _ met: Bool?) {
+            lines.append("  \(pad(figure, 30)) \(pad(target, 34)) \(pad(measured, 44)) \(verdict(met))")
+        }
+        row("cost over the floor at N=1", "<= 1.25× (same run)",
+            standardRatio.map { "\(format($0.median, digits: 2))× [IQR \(format($0.interquartileRange, digits: 2))]" } ?? "n/a", standardRatio.map { $0.median <= 1.25 })
+        if let pinned = variants.indices.first(where: { variants[$0].name == "\(SequenceScheduler.name)+\(SlotReducer.name)/\(threads)/pin" }),
+           let ratio = floorRatio(pinned), variants[FloorRatios.floorIndex(for: variants[pinned], variants: variants)!].kind.isPinned {
+            row("  pinned, over the pinned floor", "(the same blocks, no placement luck)",
+                "\(format(ratio.median, digits: 2))× [IQR \(format(ratio.interquartileRange, digits: 2))]", nil)
+        }
+        row("crossover", "<= 2^11", pool.crossoverText, pool.crossover.map { $0 <= 1 << 11 })
+        let idle = idleCosts[pool.variant]?.cpuPercent
+        row("idle CPU after the spin bound", "< 1 %", idle.map { format($0, digits: 2) + " %" } ?? "n/a", idle.map { $0 < 1 })
+        let cost = pool.costAtOne?.median
+        row("cost at N=1", "<= 0.5 µs", cost.map { formatDuration(nanoseconds: $0) } ?? "n/a", cost.map { $0 <= 500 })
+        let below: Double? = {
+            guard let own = pool.crossover, let theirs = dispatch?.crossover else { return nil }
             return Double(theirs) / Double(own)
         }()
-        let crossoverMet: Bool? = futex.crossover.map { own in own <= 1 << 12 && (ratio.map { $0 >= 64 } ?? (dispatch != nil && dispatch!.crossover == nil)) }
-        let crossoverText = "\(futex.crossoverText) (dispatch: \(dispatch?.crossoverText ?? "n/a")\(ratio.map { ", dispatch's / ours = \(format($0, digits: $0 < 10 ? 2 : 0))" } ?? ""))"
-        lines.append("  crossover              <= 2^12, >=64× smaller than concurrentPerform's   \(crossoverText) \(verdict(crossoverMet))")
-        lines.append("  speed-up at \(pad(formatCount(futex.largest), 10)) >= 1.95×      \(pad(format(futex.speedUpAtLargest, digits: 3) + "×", 24)) \(verdict(futex.largest >= 1 << 30 ? futex.speedUpAtLargest >= 1.95 : nil))\(futex.largest < 1 << 30 ? " (target is at 2^30)" : "")")
-        let idle = idleCosts[futex.variant]?.cpuPercent
-        lines.append("  idle CPU after bound   < 1 %         \(pad(idle.map { format($0, digits: 2) + " %" } ?? "n/a", 24)) \(verdict(idle.map { $0 < 1 }))")
-        for pool in figures where pool.threadCount == threads {
-            guard case .pool(_, _, false) = pool.kind else { continue }
-            do {
-                let poolCost = pool.costAtOne.map { formatDuration(nanoseconds: $0.median) } ?? "n/a"
-                let dispatchCost = dispatch?.costAtOne.map { formatDuration(nanoseconds: $0.median) } ?? "n/a"
-                lines.append("  issue 2: \(pad(pool.variant, 14)) cost at N=1 \(pad(poolCost, 10)) crossover \(pad(pool.crossoverText, 8)) | concurrentPerform: cost \(dispatchCost), crossover \(dispatch?.crossoverText ?? "n/a")")
-            }
+        row("crossover below dispatch's", ">= 64×", "dispatch \(dispatch?.crossoverText ?? "n/a")" + (below.map { ", \(format($0, digits: $0 < 10 ? 2 : 0))× ours" } ?? ""),
+            pool.crossover.map { _ in below.map { $0 >= 64 } ?? (dispatch != nil && dispatch!.crossover == nil) })
+        row("speed-up at \(formatCount(pool.largest))", ">= 1.95× (at 2^30)", format(pool.speedUpAtLargest, digits: 3) + "×",
+            pool.largest >= 1 << 30 ? pool.speedUpAtLargest >= 1.95 : nil)
+        lines.append("Every pool at \(threads) threads (cost at N=1, over the floor, crossover) | concurrentPerform: cost \(dispatch?.costAtOne.map { formatDuration(nanoseconds: $0.median) } ?? "n/a"), crossover \(dispatch?.crossoverText ?? "n/a")")
+        for (index, figure) in figures.enumerated() where figure.threadCount == threads {
+            guard case .pool(_, _, _, false) = figure.kind else { continue }
+            let poolCost = figure.costAtOne.map { formatDuration(nanoseconds: $0.median) } ?? "n/a"
+            let ratio = floorRatio(index)?.median
+            lines.append("  \(pad(figure.variant, 28)) \(pad(poolCost, 10)) \(pad(ratio.map { format($0, digits: 2) + "×" } ?? "n/a", 7)) crossover \(figure.crossoverText)")
         }
         return lines.joined(separator: "\n")
     }

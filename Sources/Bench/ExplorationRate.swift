@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Glibc
 import Pool
 
@@ -86,14 +87,12 @@ struct ExplorationRate {
             }
             guard status == 0 else { return .failure(Problem(reason: "\(binary) exited with status \(status) (a finding, or a usage error)")) }
             guard let json = FileText.read(report),
-                  let schedules = StressThroughput.number(after: "\"schedulesPerSecond\"", in: json),
-                  let steps = StressThroughput.number(after: "\"stepsPerSecond\"", in: json),
-                  let switches = StressThroughput.number(after: "\"switchesPerSecond\"", in: json) else {
+                  let rates = try? JSONDecoder().decode(RateReport.self, from: Data(json.utf8)).exploration else {
                 return .failure(Problem(reason: "no exploration rate in \(report)"))
             }
-            total.schedulesPerSecond += schedules
-            total.stepsPerSecond += steps
-            total.switchesPerSecond += switches
+            total.schedulesPerSecond += rates.schedulesPerSecond
+            total.stepsPerSecond += rates.stepsPerSecond
+            total.switchesPerSecond += rates.switchesPerSecond ?? 0
         }
         return .success(total)
     }
@@ -124,4 +123,15 @@ struct ExplorationRate {
             print("\ntarget (issue 9): >= 1000 schedules/s for 2-3 threads, 2 jobs: \(first.0 >= 1000 ? "met" : "NOT MET") (\(format(first.0, digits: 0))/s)")
         }
     }
+}
+
+/// The part of a `stress --explore --json` report the bench reads: the exploration rates
+/// (`StressSummary.exploration`), decoded by key, never searched for in the text.
+private struct RateReport: Decodable {
+    struct Rates: Decodable {
+        var schedulesPerSecond: Double
+        var stepsPerSecond: Double
+        var switchesPerSecond: Double?
+    }
+    var exploration: Rates
 }

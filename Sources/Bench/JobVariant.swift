@@ -27,12 +27,27 @@ extension JobVariant {
 /// The families the bench compares.
 enum VariantKind: Equatable {
     case sequential
-    /// A `ThreadPool`; `scheduler` is its scheduler's name, `probe` whether it carries the
-    /// non-inlined `CallProbe` (the probe-cost comparison) instead of `NoProbe`.
-    case pool(scheduler: String, pinned: Bool, probe: Bool)
+    /// The hand-off floor (`FloorVariant`): what every pool's cost is a ratio to.
+    case floor(pinned: Bool)
+    /// A `ThreadPool`; `scheduler` and `reducer` are its blocks' names, `probe` whether it
+    /// carries the non-inlined `CallProbe` (the probe-cost comparison) instead of `NoProbe`.
+    case pool(scheduler: String, reducer: String, pinned: Bool, probe: Bool)
     case concurrentPerform
     case taskGroup
     case threadPerJob
+
+    var isFloor: Bool {
+        if case .floor = self { return true }
+        return false
+    }
+
+    /// Whether the variant's threads are pinned.
+    var isPinned: Bool {
+        switch self {
+        case .pool(_, _, let pinned, _), .floor(let pinned): pinned
+        default: false
+        }
+    }
 
     var isPool: Bool {
         if case .pool = self { return true }

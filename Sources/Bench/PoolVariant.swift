@@ -1,26 +1,29 @@
 import Glibc
 import Pool
 
-/// A `ThreadPool` counting to N, with a given scheduler and probe, pinned or not.
+/// A `ThreadPool` counting to N, with a given scheduler, reducer and probe, pinned or not.
 ///
 /// Pinned: the pool pins worker i to allowed CPU i, and `measure` runs on a helper thread
 /// pinned to allowed CPU 0, the one the pool leaves for its caller.
 /// Unchecked Sendable: the pinned measurement moves the pool to the helper thread while the
 /// main thread waits in join; one thread at a time ever touches it.
-final class PoolVariant<Scheduler: InspectableScheduler, Probe: PoolProbe>: JobVariant, @unchecked Sendable {
+final class PoolVariant<Scheduler: InspectableScheduler, Reducer: InspectableReducer, Probe: PoolProbe>: JobVariant, @unchecked Sendable {
     let name: String
     let threadCount: Int
     let kind: VariantKind
     let spinPolicy: SpinPolicy
     private let callerCPU: Int?
-    private var pool: Pool
+    /// Unchecked exclusivity: `run` is mutating, and a class's stored property would otherwise
+    /// pay a dynamic exclusivity check (two runtime calls) per job, bench overhead that the
+    /// floor does not carry. One thread at a time ever touches the pool (see above).
+    @exclusivity(unchecked) private var pool: Pool
     /// `measureHere`, captured while the initialiser runs with concrete types. Calls that
     /// arrive through `any JobVariant` land in this class's unspecialised generic code;
     /// the closure leads them back to code specialised for `Scheduler` and `Probe`, so the
     /// caller's share inlines the counting loop instead of calling through witness thunks.
     private var specializedMeasure: (@Sendable (UInt64, Int, Int, UInt64) -> UInt64)?
 
-    typealias Pool = ThreadPool<Scheduler, SpinLockReducer, CountingWork, Probe>
+    typealias Pool = ThreadPool<Scheduler, Reducer, CountingWork, Probe>
 
     /// `make` builds the pool from its configuration; by default the generic initialiser.
     /// `sharedCPU`: pin the caller to worker 1's CPU instead of its own, so that caller and
@@ -30,15 +33,15 @@ final class PoolVariant<Scheduler: InspectableScheduler, Probe: PoolProbe>: JobV
         self.threadCount = threadCount
         self.spinPolicy = spinPolicy
         let isCallProbe = !(probe is NoProbe)
-        kind = .pool(scheduler: Scheduler.name, pinned: pinned, probe: isCallProbe)
-        name = label ?? "\(Scheduler.name)/\(threadCount)\(pinned ? "/pin" : "")\(isCallProbe ? "/callprobe" : "")"
+        kind = .pool(scheduler: Scheduler.name, reducer: Reducer.name, pinned: pinned, probe: isCallProbe)
+        name = label ?? "\(Scheduler.name)+\(Reducer.name)/\(threadCount)\(pinned ? "/pin" : "")\(isCallProbe ? "/callprobe" : "")"
         let cpus = CPUAffinity.allowedCPUs()
         callerCPU = pinned ? cpus[sharedCPU ? 1 % cpus.count : 0] : nil
         let configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: spinPolicy, pinning: pinned)
         if let make {
             pool = try make(configuration)
         } else {
-            pool = try ThreadPool(configuration: configuration, scheduler: Scheduler.self, reducer: SpinLockReducer.self,
+            pool = try ThreadPool(configuration: configuration, scheduler: Scheduler.self, reducer: Reducer.self,
                                   work: CountingWork(), probe: probe)
         }
         specializedMeasure = { [unowned self] target, warmupJobs, jobs, gap in
@@ -110,3 +113,6 @@ final class PoolVariant<Scheduler: InspectableScheduler, Probe: PoolProbe>: JobV
 
     func quiesce() { waitUntilParked() }
 }
+
+/// The standard pool's blocks (`CountingPool`'s), built through the generic initialiser.
+typealias StandardPoolVariant = PoolVariant<SequenceScheduler, SlotReducer, NoProbe>

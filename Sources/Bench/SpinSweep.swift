@@ -1,7 +1,7 @@
 import CPoolSupport
 import Pool
 
-/// `bench --spin-sweep`: measures SpinPolicy candidates for the futex pool (2 threads,
+/// `bench --spin-sweep`: measures SpinPolicy candidates for the standard pool (2 threads,
 /// `CountingPool`), to choose `SpinPolicy.default` from numbers instead of copying them.
 ///
 /// For each policy, interleaved over repetitions like the main run:
@@ -69,10 +69,10 @@ struct SpinSweep {
         let repetitions = options.repetitions ?? (options.quick ? 5 : 11)
         let pause = Self.pauseNanoseconds()
         print("bench --spin-sweep: \(Machine.description)")
-        print("futex pool (CountingPool), \(threads) threads, \(repetitions) interleaved samples per policy and scenario; one pause hint = \(format(pause, digits: 1)) ns")
+        print("standard pool (CountingPool), \(threads) threads, \(repetitions) interleaved samples per policy and scenario; one pause hint = \(format(pause, digits: 1)) ns")
         print("policy = busyChecks/backoffCap/yieldPhase; busy phase at most ≈ busyChecks × backoffCap pauses; load average at start: \(Machine.loadAverage)")
         let policies = Self.policies
-        var pools: [[PoolVariant<FutexScheduler, NoProbe>]] = []
+        var pools: [[StandardPoolVariant]] = []
         // samples[policy][scenario]: ns per job; gapBurn[policy]: process CPU / wall in the 200 µs-gap scenario.
         var samples = Array(repeating: Array(repeating: [Double](), count: Self.scenarios.count), count: policies.count)
         var gapBurn = Array(repeating: [Double](), count: policies.count)
@@ -128,11 +128,11 @@ struct SpinSweep {
         print("wrote \(written)")
     }
 
-    static func makePools(policies: [SpinPolicy], threads: Int) -> [[PoolVariant<FutexScheduler, NoProbe>]] {
+    static func makePools(policies: [SpinPolicy], threads: Int) -> [[StandardPoolVariant]] {
         policies.map { policy in
             scenarios.map { scenario in
                 do {
-                    return try PoolVariant<FutexScheduler, NoProbe>(
+                    return try StandardPoolVariant(
                         threadCount: threads, pinned: scenario.sharedCPU, probe: NoProbe(), spinPolicy: policy,
                         label: label(policy), sharedCPU: scenario.sharedCPU,
                         make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) })
@@ -143,7 +143,7 @@ struct SpinSweep {
         }
     }
 
-    private func measureTail(_ pool: PoolVariant<FutexScheduler, NoProbe>, others: [any JobVariant]) -> (tail: UInt64?, cpu: Double, idlePercent: Double) {
+    private func measureTail(_ pool: StandardPoolVariant, others: [any JobVariant]) -> (tail: UInt64?, cpu: Double, idlePercent: Double) {
         for other in others { other.quiesce() }
         _ = pool.measure(target: 1, warmupJobs: 0, jobs: 1_000)
         let cpuBefore = cpool_process_cpu_time_ns()

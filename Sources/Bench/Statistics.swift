@@ -4,6 +4,9 @@ struct Summary {
     var lowerQuartile: Double
     var upperQuartile: Double
     var sampleCount: Int
+    /// The samples in the order they were taken (repetition r at index r), so that two
+    /// variants of one interleaved run can be compared repetition by repetition.
+    var samples: [Double]
 
     var interquartileRange: Double { upperQuartile - lowerQuartile }
 
@@ -22,6 +25,7 @@ struct Summary {
         lowerQuartile = quantile(0.25)
         upperQuartile = quantile(0.75)
         sampleCount = sorted.count
+        self.samples = samples
     }
 }
 

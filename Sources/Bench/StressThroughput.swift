@@ -1,20 +1,112 @@
+import FoundationEssentials
 import Glibc
 import Pool
 
-/// The stress driver's throughput in jobs/s, read from a short run of its built binary
-/// (`stress --seconds 5 --quiet --json PATH`, field `jobsPerSecond`). Never blocks the
-/// bench: a missing binary, a failing run, a run over its deadline (killed) or a report
-/// without the field all give "n/a" with the reason.
+/// The stress driver's throughput in checked jobs/s, per profile, side by side: short runs of
+/// its built binary (`stress --json PATH`), interleaved (hot, default, hot, default, ...) so
+/// that both see the same machine, summarised as median and range over the runs. The
+/// default profile's report also gives its hot and its noisy phases separately.
+///
+/// Never blocks the bench: a missing binary, a failing run, a run over its deadline (killed)
+/// or a report without the figures all give "n/a" with the reason.
+///
+/// Reads the report with a `JSONDecoder` (FoundationEssentials): the per-phase figures are a
+/// nested list, which a text search cannot read reliably; the bench does not link StressKit.
 enum StressThroughput {
-    enum Outcome {
-        case measured(jobsPerSecond: Double, binary: String)
-        case unavailable(reason: String)
+    /// One profile as the bench runs it.
+    struct Profile {
+        var name: String
+        var arguments: [String]
+        var seconds: Int
+    }
 
+    /// The hot profile on 2 threads (the issue's figure), and the default profile over two
+    /// whole noisy/hot cycles (6 s: noisy 2 s, hot 1 s, twice).
+    static let profiles = [
+        Profile(name: "hot profile, 2 threads", arguments: ["--profile", "hot", "--threads", "2"], seconds: 5),
+        Profile(name: "default profile", arguments: [], seconds: 6),
+    ]
+
+    /// The fields of a stress report the bench reads.
+    struct Report: Decodable {
+        var jobsPerSecond: Double
+        var perPhase: [Phase]?
+
+        struct Phase: Decodable {
+            var phase: String
+            var jobsPerSecond: Double
+        }
+    }
+
+    /// One profile's figures over the runs.
+    struct Figures {
+        var profile: Profile
+        var binary: String
+        var rates: [Double] = []
+        /// Per phase name: its jobs/s in each run.
+        var phaseRates: [String: [Double]] = [:]
+        var failure: String?
+
+        var command: String {
+            ([String(binary.split(separator: "/").last ?? Substring(binary))] + profile.arguments + ["--seconds", "\(profile.seconds)"]).joined(separator: " ")
+        }
+
+        static func median(_ values: [Double]) -> Double { values.sorted()[(values.count - 1) / 2] }
+
+        /// "150123 checked jobs/s [141000 ... 160200] (stress --profile hot ...)", or "n/a: why".
         var text: String {
-            switch self {
-            case .measured(let rate, let binary): "\(format(rate, digits: 0)) jobs/s (\(binary) --seconds 5)"
-            case .unavailable(let reason): "n/a: \(reason)"
+            if let failure { return "\(profile.name): n/a: \(failure)" }
+            guard !rates.isEmpty else { return "\(profile.name): n/a: not run" }
+            var line = "\(profile.name): \(format(Self.median(rates), digits: 0)) checked jobs/s"
+            if rates.count > 1 {
+                line += " [\(format(rates.min()!, digits: 0)) ... \(format(rates.max()!, digits: 0))]"
             }
+            let phases = phaseRates.keys.sorted().filter { _ in phaseRates.count > 1 }
+            if !phases.isEmpty {
+                line += "; " + phases.map { "its \($0) phases \(format(Self.median(phaseRates[$0]!), digits: 0))" }.joined(separator: ", ")
+            }
+            return line + " (\(command))"
+        }
+    }
+
+    /// Both profiles, `runs` runs each, interleaved.
+    static func measure(binary: String, runs: Int = 3) -> [Figures] {
+        var figures = profiles.map { Figures(profile: $0, binary: binary) }
+        guard access(binary, X_OK) == 0 else {
+            let reason = "no stress binary at \(binary) (build it with swift build -c release --product stress and the same scratch path, or pass --stress PATH)"
+            for index in figures.indices { figures[index].failure = reason }
+            return figures
+        }
+        for _ in 0..<runs {
+            for index in figures.indices where figures[index].failure == nil {
+                switch run(binary: binary, profile: figures[index].profile) {
+                case .success(let report):
+                    figures[index].rates.append(report.jobsPerSecond)
+                    for phase in report.perPhase ?? [] { figures[index].phaseRates[phase.phase, default: []].append(phase.jobsPerSecond) }
+                case .failure(let problem):
+                    figures[index].failure = problem.reason
+                }
+            }
+        }
+        return figures
+    }
+
+    struct Problem: Error { var reason: String }
+
+    static func run(binary: String, profile: Profile) -> Result<Report, Problem> {
+        let path = "/tmp/bench-stress-\(getpid()).json"
+        defer { unlink(path) }
+        let arguments = [binary, "--seconds", String(profile.seconds), "--quiet", "--json", path] + profile.arguments
+        let deadlineSeconds = profile.seconds * 4 + 40
+        guard let status = ChildProcess.run(arguments, deadlineNanoseconds: UInt64(deadlineSeconds) * 1_000_000_000) else {
+            return .failure(Problem(reason: "\(binary) did not finish within \(deadlineSeconds) s; killed"))
+        }
+        guard status == 0 else { return .failure(Problem(reason: "\(binary) exited with status \(status)")) }
+        guard let json = FileText.read(path) else { return .failure(Problem(reason: "\(binary) wrote no report to \(path)")) }
+        do {
+            return .success(try JSONDecoder().decode(Report.self, from: Data(json.utf8)))
+        } catch {
+            return .failure(Problem(reason: "the report has no jobsPerSecond: \(error)"))
         }
     }
 
@@ -25,34 +117,6 @@ enum StressThroughput {
         guard length > 0 else { return "stress" }
         let executable = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return String(executable[..<(executable.lastIndex(of: "/") ?? executable.startIndex)]) + "/stress"
-    }
-
-    static func measure(binary: String, seconds: Int = 5) -> Outcome {
-        guard access(binary, X_OK) == 0 else {
-            return .unavailable(reason: "no stress binary at \(binary) (build it with swift build -c release --product stress and the same scratch path, or pass --stress PATH)")
-        }
-        let report = "/tmp/bench-stress-\(getpid()).json"
-        defer { unlink(report) }
-        let arguments = [binary, "--seconds", String(seconds), "--quiet", "--json", report]
-        let deadlineSeconds = seconds * 4 + 40
-        guard let status = ChildProcess.run(arguments, deadlineNanoseconds: UInt64(deadlineSeconds) * 1_000_000_000) else {
-            return .unavailable(reason: "\(binary) did not finish within \(deadlineSeconds) s; killed")
-        }
-        guard status == 0 else { return .unavailable(reason: "\(binary) exited with status \(status)") }
-        guard let json = FileText.read(report) else { return .unavailable(reason: "\(binary) wrote no report to \(report)") }
-        guard let rate = number(after: "\"jobsPerSecond\"", in: json) else {
-            return .unavailable(reason: "the report has no jobsPerSecond field")
-        }
-        return .measured(jobsPerSecond: rate, binary: binary)
-    }
-
-    /// The number that follows `key:` in a JSON text (top-level fields are unique here).
-    static func number(after key: String, in json: String) -> Double? {
-        guard let range = json.firstRange(of: key) else { return nil }
-        let separators: Set<Character> = [" ", ":", "\n", "\t"]
-        let numberCharacters: Set<Character> = Set("0123456789.-+eE")
-        let rest = json[range.upperBound...].drop { separators.contains($0) }
-        return Double(String(rest.prefix { numberCharacters.contains($0) }))
     }
 }
 
@@ -93,5 +157,15 @@ enum ChildProcess {
         }
         // WIFEXITED / WEXITSTATUS are macros Swift cannot import: decode by hand.
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+}
+
+extension StressThroughput {
+    /// The section the bench prints and writes: one line per profile.
+    static func section(_ figures: [Figures], runs: Int) -> String {
+        if figures.isEmpty { return "stress driver throughput: not run (--no-stress or --probe-cost)" }
+        let seconds = figures.map(\.profile.seconds).map(String.init).joined(separator: " and ")
+        return (["stress driver throughput, checked jobs/s, median [fastest ... slowest] of \(runs) interleaved run\(runs == 1 ? "" : "s") of \(seconds) s:"]
+            + figures.map { "  " + $0.text }).joined(separator: "\n")
     }
 }

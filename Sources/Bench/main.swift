@@ -27,6 +27,13 @@ do {
         try SpinSweep(options: options).run()
     case .explorationRate:
         ExplorationRate(options: options).run()
+    case .stressThroughput:
+        print("bench: \(Machine.description); load average at start: \(Machine.loadAverage)")
+        let binary = options.stressBinary ?? StressThroughput.defaultBinary
+        print(StressThroughput.section(StressThroughput.measure(binary: binary, runs: options.stressRuns), runs: options.stressRuns))
+        print("load average at end: \(Machine.loadAverage) (other processes on this machine add noise)")
+    case .neighbourSpin:
+        try NeighbourSpin(options: options).run()
     }
 } catch {
     StandardError.write("bench: \(error)\n")

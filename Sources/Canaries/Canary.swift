@@ -5,7 +5,7 @@ import Pool
 /// stress self-test tunes its hunt.
 ///
 /// Each canary is the real building block with exactly one step replaced (`FutexSteps`,
-/// `SpinLockSteps`, `ShutdownSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
+/// `SpinLockSteps`, `SequenceSteps`, `SlotSteps`, `ShutdownSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
 /// the block's `name`, which every dump prints, is the canary's name. `stress
 /// --list-canaries` prints this registry, and the scripts read it from there. Never linked
 /// into the `Pool` library.
@@ -24,6 +24,12 @@ public enum Canary: String, CaseIterable, Sendable {
     case everyThreadReceivesTotal = "every-thread-receives-total"
     case doubleDecrement = "double-decrement"
     case wrappingSum = "wrapping-sum"
+    case stalePark = "stale-park"
+    case relaxedJob = "relaxed-job"
+    case unwokenJob = "unwoken-job"
+    case earlyGather = "early-gather"
+    case relaxedSlot = "relaxed-slot"
+    case wrappingGather = "wrapping-gather"
     case claimOnWake = "claim-on-wake"
     case neverJoins = "never-joins"
 
@@ -33,8 +39,15 @@ public enum Canary: String, CaseIterable, Sendable {
         case futexScheduler = "FutexScheduler"
         /// `SpinLockReducer`, with one of its `SpinLockSteps` broken.
         case spinLockReducer = "SpinLockReducer"
-        /// `ThreadPool` itself, with its `ShutdownSteps` broken.
+        /// `SequenceScheduler`, with one of its `SequenceSteps` broken.
+        case sequenceScheduler = "SequenceScheduler"
+        /// `SlotReducer`, with one of its `SlotSteps` broken.
+        case slotReducer = "SlotReducer"
+        /// `ThreadPool` itself, with its `ShutdownSteps` broken (scheduler and reducer real).
         case threadPool = "ThreadPool"
+
+        /// Whether the block is a scheduler (the pool's reducer stays real) or a reducer.
+        public var isScheduler: Bool { self == .futexScheduler || self == .sequenceScheduler }
     }
 
     /// Who must catch a canary. Each one is caught by at least one, and its tests prove it.
@@ -46,6 +59,8 @@ public enum Canary: String, CaseIterable, Sendable {
         /// The detector tests of `swift test` (the property suites', and the stress suite's
         /// resource-leak test for a pool that never joins).
         case propertyTests = "tests"
+        /// `stress --explore --self-test`: controlled schedule exploration, every strategy.
+        case exploration = "explore"
     }
 
     public var block: Block {
@@ -53,6 +68,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
+        case .stalePark, .relaxedJob, .unwokenJob: .sequenceScheduler
+        case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
     }
@@ -67,6 +84,9 @@ public enum Canary: String, CaseIterable, Sendable {
         case .silentStop: FutexSchedulerWith<SilentStop>.self
         case .wrongWord: FutexSchedulerWith<WrongWord>.self
         case .claimOnWake: FutexSchedulerWith<ClaimOnWake>.self
+        case .stalePark: SequenceSchedulerWith<StalePark>.self
+        case .relaxedJob: SequenceSchedulerWith<RelaxedJob>.self
+        case .unwokenJob: SequenceSchedulerWith<UnwokenJob>.self
         default: nil
         }
     }
@@ -82,6 +102,9 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: SpinLockReducerWith<EveryThreadReceivesTotal>.self
         case .doubleDecrement: SpinLockReducerWith<DoubleDecrement>.self
         case .wrappingSum: SpinLockReducerWith<WrappingSum>.self
+        case .earlyGather: SlotReducerWith<EarlyGather>.self
+        case .relaxedSlot: SlotReducerWith<RelaxedSlot>.self
+        case .wrappingGather: SlotReducerWith<WrappingGather>.self
         default: nil
         }
     }
@@ -111,6 +134,12 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: EveryThreadReceivesTotal.self
         case .doubleDecrement: DoubleDecrement.self
         case .wrappingSum: WrappingSum.self
+        case .stalePark: StalePark.self
+        case .relaxedJob: RelaxedJob.self
+        case .unwokenJob: UnwokenJob.self
+        case .earlyGather: EarlyGather.self
+        case .relaxedSlot: RelaxedSlot.self
+        case .wrappingGather: WrappingGather.self
         case .claimOnWake: ClaimOnWake.self
         case .neverJoins: NeverJoins.self
         }
@@ -124,13 +153,19 @@ public enum Canary: String, CaseIterable, Sendable {
         case .doubleClaim: "FutexSteps.awaitAllClaimed"
         case .relaxedClaim: "FutexSteps.claim"
         case .silentStop: "FutexSteps.wakeAfterStop"
-        case .claimOnWake: "FutexSteps.spinForTask"
-        case .neverJoins: "ShutdownSteps.settleWorkers"
         case .unlockedMerge, .checkThenLock: "SpinLockSteps.acquireLock"
         case .lateUnlock: "SpinLockSteps.releaseAfterFastPath"
         case .relaxedPublication, .doubleDecrement: "SpinLockSteps.publishCount"
         case .dropsContribution, .wrappingSum: "SpinLockSteps.add"
         case .everyThreadReceivesTotal: "SpinLockSteps.isLastDecrement"
+        case .stalePark: "SequenceSteps.parkForTask"
+        case .relaxedJob: "SequenceSteps.advanceSequence"
+        case .unwokenJob: "SequenceSteps.wakeForJob"
+        case .earlyGather: "SlotSteps.awaitSlot"
+        case .relaxedSlot: "SlotSteps.releaseSlot"
+        case .wrappingGather: "SlotSteps.add"
+        case .claimOnWake: "FutexSteps.spinForTask"
+        case .neverJoins: "ShutdownSteps.settleWorkers"
         }
     }
 
@@ -151,6 +186,12 @@ public enum Canary: String, CaseIterable, Sendable {
         case .everyThreadReceivesTotal: "every locked merge returns its partial sum as the total"
         case .doubleDecrement: "the last decrement of a job takes the count below zero"
         case .wrappingSum: "a sum past UInt64.max wraps instead of failing"
+        case .stalePark: "parks on a freshly re-read job word, not the sequence checked: no kernel re-check"
+        case .relaxedJob: "the job word's compare-exchange is relaxed: the target and the caller's writes are unordered"
+        case .unwokenJob: "start publishes the job but wakes no parked worker"
+        case .earlyGather: "the caller sums the slots without waiting for them: stale contributions"
+        case .relaxedSlot: "a slot is published relaxed: its contribution is unordered"
+        case .wrappingGather: "the gathered sum wraps past UInt64.max instead of failing"
         case .claimOnWake: "a worker takes any wake-up for a task: the claim underflows the task word and traps"
         case .neverJoins: "shutdown raises stop but never joins (nor detaches) its workers: their stacks stay mapped"
         }
@@ -163,12 +204,16 @@ public enum Canary: String, CaseIterable, Sendable {
     /// Who must catch it.
     public var detectors: [Detector] {
         switch self {
-        case .relaxedClaim, .relaxedPublication: [.threadSanitizer]
+        // Ordering bugs: every value stays right, and exploration's interleavings are
+        // sequentially consistent; only ThreadSanitizer sees them.
+        case .relaxedClaim, .relaxedPublication, .relaxedJob, .relaxedSlot: [.threadSanitizer]
         case .silentStop, .wrongWord, .dropsContribution, .everyThreadReceivesTotal, .doubleDecrement,
-             .doubleClaim: [.stress, .propertyTests]
-        case .wrappingSum: [.propertyTests]
-        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .claimOnWake: [.stress]
-        case .neverJoins: [.stress, .propertyTests]
+             .doubleClaim, .unwokenJob, .earlyGather: [.stress, .exploration, .propertyTests]
+        // Arithmetic: a sum past 2^64, which the stress work's small contributions never reach
+        // under any interleaving; the property tests' contributions near 2^64 do.
+        case .wrappingSum, .wrappingGather: [.propertyTests]
+        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .stalePark, .claimOnWake: [.stress, .exploration]
+        case .neverJoins: [.stress, .exploration, .propertyTests]
         }
     }
 
@@ -177,20 +222,23 @@ public enum Canary: String, CaseIterable, Sendable {
     public var selfTestFlags: [String]? {
         guard detectors.contains(.stress) else { return nil }
         switch self {
-        case .lostWakeup: return ["--threads", "2,3,4", "--faults", "0.05", "--noise", "3"]
+        case .lostWakeup, .stalePark: return ["--threads", "2,3,4", "--faults", "0.05", "--noise", "3"]
         case .noStopOnFailure: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         case .doubleClaim: return ["--threads", "3,4", "--faults", "0.02", "--noise", "3"]
         case .unlockedMerge: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
         case .lateUnlock: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "2"]
-        case .checkThenLock: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
-        case .silentStop, .wrongWord: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "1"]
+        // The hot profile: its window is a few instructions wide, so it takes many hot,
+        // simultaneous arrivals (the noisy flags after it shape the default's noisy phases).
+        case .checkThenLock: return ["--profile", "hot", "--threads", "2,3,4", "--faults", "0", "--noise", "1"]
+        case .silentStop, .wrongWord, .unwokenJob: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "1"]
+        case .earlyGather: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
         case .dropsContribution, .doubleDecrement: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .everyThreadReceivesTotal: return ["--threads", "3,4", "--faults", "0", "--noise", "1"]
         // Spurious wakes are injected faults: a high rate makes them land on parked workers.
         case .claimOnWake: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         // Pool churn, fast: no faults or noise to slow the episodes down.
         case .neverJoins: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
-        case .relaxedClaim, .relaxedPublication, .wrappingSum: return nil
+        case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
         }
     }
 

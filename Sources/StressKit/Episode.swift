@@ -40,14 +40,17 @@ public struct PlannedJob: Sendable, Hashable {
 public struct Episode: Sendable, Hashable {
     public var index: Int
     public var scheduler: SchedulerKind
+    public var reducer: ReducerKind
     public var threadCount: Int
     public var spin: SpinChoice
     public var pinning: Bool
     /// 0 (off) ... 3: how often and how long the probe delays threads.
     public var noiseLevel: Int
     public var jobs: [PlannedJob]
+    /// The phase the episode belongs to (`StressPlan.hotEpisode` draws the hot ones).
+    public var phase: StressPhase = .noisy
 
     public var configurationLabel: String {
-        "\(scheduler.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)"
+        "\(scheduler.rawValue)+\(reducer.rawValue) x\(threadCount) \(spin) pinning=\(pinning) noise=\(noiseLevel)" + (phase == .hot ? " hot" : "")
     }
 }

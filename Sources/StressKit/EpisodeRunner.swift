@@ -18,14 +18,15 @@ public struct EpisodeRunner {
 
     public func run(_ episode: Episode) {
         let canary = context.options.variant
+        let reducer = canary?.reducerType ?? episode.reducer.type
         if let scheduler = canary?.schedulerType {
-            run(episode, scheduler, SpinLockReducer.self)
+            run(episode, scheduler, reducer)
             return
         }
-        let reducer = canary?.reducerType ?? SpinLockReducer.self
         switch episode.scheduler {
         case .futex: run(episode, FutexScheduler.self, reducer)
         case .basic: run(episode, BasicScheduler.self, reducer)
+        case .sequence: run(episode, SequenceScheduler.self, reducer)
         }
     }
 
@@ -33,8 +34,14 @@ public struct EpisodeRunner {
     /// A pure function of the episode and the canary, so that the supervisor can print it
     /// for a driver that died.
     static func poolLabel(_ episode: Episode, variant: Canary?) -> String {
-        let scheduler = variant?.schedulerType?.name ?? (episode.scheduler == .futex ? FutexScheduler.name : BasicScheduler.name)
-        let reducer = variant?.reducerType?.name ?? SpinLockReducer.name
+        let real: String
+        switch episode.scheduler {
+        case .futex: real = FutexScheduler.name
+        case .basic: real = BasicScheduler.name
+        case .sequence: real = SequenceScheduler.name
+        }
+        let scheduler = variant?.schedulerType?.name ?? real
+        let reducer = variant?.reducerType?.name ?? episode.reducer.type.name
         let pool = variant?.shutdownSteps.map { " (\($0.variantName ?? "?") shutdown)" } ?? ""
         return "\(scheduler)+\(reducer)\(pool) \(episode.configurationLabel)"
     }
@@ -47,7 +54,7 @@ public struct EpisodeRunner {
         _ episode: Episode, _: Scheduler.Type, _: Reducer.Type
     ) {
         var jobIndex = 0
-        while jobIndex < episode.jobs.count && !context.timeIsUp {
+        while jobIndex < episode.jobs.count && context.mayContinue(episode.phase) {
             jobIndex = runPool(episode, from: jobIndex, Scheduler.self, Reducer.self)
         }
     }
@@ -59,7 +66,7 @@ public struct EpisodeRunner {
     ) -> Int {
         let threadCount = episode.threadCount
         let record = ProbeRecord(context: context, episode: episode.index, threadCount: threadCount,
-                                 noiseLevel: episode.noiseLevel, seed: context.seed, slot: slot)
+                                 noiseLevel: episode.noiseLevel, seed: context.seed, phase: episode.phase, slot: slot)
         // The pool's own join timeout is a backstop, set well past the watchdog's deadline: a
         // stuck shutdown must reach the watchdog first, which dumps, diagnoses and reports a
         // stall (exit 2). With equal deadlines the join's timeout could win the race and turn
@@ -83,14 +90,18 @@ public struct EpisodeRunner {
         slot.attach(PoolView(
             record: record, label: Self.poolLabel(episode, variant: context.options.variant),
             schedulerDiagnostics: { scheduler.diagnostics }, reducerDiagnostics: { reducer.diagnostics },
-            wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.self == BasicScheduler.self))
-        defer { slot.attach(nil) }
+            wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.parksOnChangingWord))
+        defer {
+            slot.attach(nil)
+            // Every worker is joined (or the run is ending): the counts are final.
+            context.coverage.add(record.raceTotals, phase: episode.phase)
+        }
 
         let oracleIsParallel = { (target: UInt64) in threadCount > 1 && target >= Scheduler.minimumJobSize }
         var number: UInt64 = 0
         var lastCheckedJob: UInt64 = 0
         var jobIndex = first
-        while jobIndex < episode.jobs.count && !context.timeIsUp {
+        while jobIndex < episode.jobs.count && context.mayContinue(episode.phase) {
             let job = episode.jobs[jobIndex]
             slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
             if job.gapMicroseconds > 0 {
@@ -106,8 +117,11 @@ public struct EpisodeRunner {
             var outcome: Result<UInt64, PoolError>
             do { outcome = .success(try pool.run(target: job.target)) } catch { outcome = .failure(error) }
             let elapsed = MonotonicClock.nanoseconds() &- started
+            record.jobReturned()
+            context.coverage.jobDone(episode.phase)
             let faultState = job.fault == nil ? ArmedFault.State.idle : record.disarm()
             context.statistics.jobDone(scheduler: episode.scheduler, threads: threadCount, nanoseconds: elapsed)
+            context.statistics.reducerJobDone(episode.reducer)
             let fired = faultState == .firedBeforeContribution || faultState == .firedAfterContribution
             if faultState == .armed { context.statistics.faultsNotReached.wrappingAdd(1, ordering: .relaxed) }
             let stopping = fired && job.fault!.kind.stopsPool
@@ -129,6 +143,7 @@ public struct EpisodeRunner {
                     if let (verdict, message) = record.checkCompletedJob(number: number, target: job.target, total: total) {
                         fail(verdict, message, episode, jobIndex)
                     }
+                    if episode.scheduler == .futex { record.countStartRace(job: number) }
                     if lastCheckedJob == number - 1 && number > 1,
                        let (verdict, message) = record.checkQuiescedJob(number: number - 1) {
                         fail(verdict, message, episode, jobIndex - 1)
@@ -165,6 +180,7 @@ public struct EpisodeRunner {
             }
         }
         slot.enter(.shuttingDown, episode: episode.index, jobIndex: jobIndex)
+        record.shutdownComing()
         do { try pool.shutdown() } catch {
             fail(.invariant, "shutdown did not join every worker: \(error)", episode, jobIndex)
         }
@@ -215,6 +231,16 @@ public struct EpisodeRunner {
             return (underlying as? InjectedFailure) == InjectedFailure(point: fault.point, thread: fault.thread, tag: tag)
         case .longStall, .spuriousWake:
             return false
+        }
+    }
+}
+
+extension ReducerKind {
+    /// The real reducer this kind names.
+    var type: any InspectableReducer.Type {
+        switch self {
+        case .spinlock: SpinLockReducer.self
+        case .slot: SlotReducer.self
         }
     }
 }

@@ -17,11 +17,14 @@ final class FaultTrigger: @unchecked Sendable {
     private let statistics: StressStatistics
     private let traces: ThreadTraces
     private let lockOwnership: LockOwnership
+    /// Where a fired failure counts as landing before or after its thread's contribution.
+    private let races: RaceCounters
 
-    init(statistics: StressStatistics, traces: ThreadTraces, lockOwnership: LockOwnership) {
+    init(statistics: StressStatistics, traces: ThreadTraces, lockOwnership: LockOwnership, races: RaceCounters) {
         self.statistics = statistics
         self.traces = traces
         self.lockOwnership = lockOwnership
+        self.races = races
     }
 
     /// Caller: arms `fault` for job `number`. Call it before the job is opened: its
@@ -64,6 +67,7 @@ final class FaultTrigger: @unchecked Sendable {
         statistics.faultFired(fault.kind, point: point)
         switch fault.kind {
         case .protocolThrow:
+            races.count(maySucceed ? .failureAfterContribution : .failureBeforeContribution, thread: thread)
             // The reducer releases its lock on the way out without passing lockReleasing.
             lockOwnership.forget(thread: thread)
             throw InjectedFailure(point: point, thread: thread, tag: fault.job)
@@ -87,6 +91,7 @@ final class FaultTrigger: @unchecked Sendable {
         // relaxed: as in `fire`.
         guard faultWord.compareExchange(expected: word, desired: fired, ordering: .relaxed).exchanged else { return }
         statistics.faultFired(.shareThrow, point: nil)
+        races.count(.failureBeforeContribution, thread: thread)
         throw ShareFault(thread: thread, tag: fault.job)
     }
 }

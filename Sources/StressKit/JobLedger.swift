@@ -19,15 +19,19 @@ final class JobLedger: @unchecked Sendable {
     private let targets: UnsafeMutablePointer<Atomic<UInt64>>
     private let receivers: UnsafeMutablePointer<Atomic<UInt64>>
     private let decrements: UnsafeMutablePointer<Atomic<Int64>>
+    /// Per ring slot: 1 if a worker claimed that job after parking for it (`RaceObserver`).
+    private let parkedClaims: UnsafeMutablePointer<Atomic<UInt64>>
 
     init() {
         targets = .allocate(capacity: Self.ringSize)
         receivers = .allocate(capacity: Self.ringSize)
         decrements = .allocate(capacity: Self.ringSize)
+        parkedClaims = .allocate(capacity: Self.ringSize)
         for slot in 0..<Self.ringSize {
             (targets + slot).initialize(to: Atomic(0))
             (receivers + slot).initialize(to: Atomic(0))
             (decrements + slot).initialize(to: Atomic(0))
+            (parkedClaims + slot).initialize(to: Atomic(0))
         }
     }
 
@@ -38,6 +42,8 @@ final class JobLedger: @unchecked Sendable {
         decrements.deallocate()
         targets.deinitialize(count: Self.ringSize)
         targets.deallocate()
+        parkedClaims.deinitialize(count: Self.ringSize)
+        parkedClaims.deallocate()
     }
 
     @inline(__always)
@@ -52,6 +58,7 @@ final class JobLedger: @unchecked Sendable {
         receivers[slot].store(0, ordering: .relaxed)
         decrements[slot].store(Int64(threadCount), ordering: .relaxed)
         targets[slot].store(target, ordering: .relaxed)
+        parkedClaims[slot].store(0, ordering: .relaxed)
         currentJobIndex.store(index, ordering: .relaxed)
         // release: pairs with the acquiring loads in `ProbeRecord.claimed` and
         // `ProbeRecord.refusalModeHasBegun` (refusal mode).
@@ -79,6 +86,19 @@ final class JobLedger: @unchecked Sendable {
     func countReceiver(ofJob job: UInt64) -> UInt64 {
         // release: hands the board back to the caller (pairs with its acquiring wait).
         receivers[Self.slot(of: job)].wrappingAdd(1, ordering: .releasing).oldValue
+    }
+
+    /// Worker, on the park path only: it claimed `job` after parking for it.
+    func markParkedClaim(ofJob job: UInt64) {
+        // relaxed: a flag read by the caller after the job completed (every claim precedes
+        // that worker's merge, which precedes the completion the caller saw).
+        parkedClaims[Self.slot(of: job)].store(1, ordering: .relaxed)
+    }
+
+    /// Caller, after job `number` completed: whether a worker claimed it after parking.
+    func hadParkedClaim(job number: UInt64) -> Bool {
+        // relaxed: see `markParkedClaim`.
+        parkedClaims[Self.slot(of: number)].load(ordering: .relaxed) != 0
     }
 
     /// Caller, after job `number` succeeded: waits until its receiver is done with the board.

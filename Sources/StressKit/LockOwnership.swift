@@ -29,6 +29,14 @@ final class LockOwnership: @unchecked Sendable {
         return exchanged ? nil : holder
     }
 
+    /// The holder as the probe has seen it, or `nobody`: what a thread coming to merge
+    /// finds (`RaceObserver`). A snapshot, not a check.
+    @inline(__always)
+    var holder: Int {
+        // relaxed: as in `take`; a race count hangs on it, no data.
+        owner.load(ordering: .relaxed)
+    }
+
     /// `thread` throws out of the reducer, which releases its lock on the way out without
     /// passing `lockReleasing`: forget it as the holder, if it was.
     func forget(thread: Int) {

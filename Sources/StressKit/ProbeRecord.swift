@@ -3,7 +3,8 @@ import Pool
 /// Everything the probe of one pool knows, composed of one part per concern: the thread
 /// traces (`ThreadTraces`), the per-job ledger (`JobLedger`), refusal mode (`RefusalMode`),
 /// the reducer lock's owner (`LockOwnership`), the armed fault (`FaultTrigger`), the noise
-/// (`ThreadNoise`) and the witness board with its check (`WitnessBoard`, `WitnessCheck`).
+/// (`ThreadNoise`), the witness board with its check (`WitnessBoard`, `WitnessCheck`) and
+/// the protocol races it counts (`RaceCounters`, classified by `RaceObserver`).
 /// What stays here is what joins them: the probe's body at each point, the per-job checks
 /// that compare a thread's view with the ledger, and the door to a violation.
 ///
@@ -15,6 +16,8 @@ public final class ProbeRecord: @unchecked Sendable {
     public let episode: Int
     public let threadCount: Int
     public let board: WitnessBoard
+    /// The phase whose coverage this pool's race counts go to.
+    public let phase: StressPhase
 
     let traces: ThreadTraces
     let ledger = JobLedger()
@@ -23,17 +26,23 @@ public final class ProbeRecord: @unchecked Sendable {
     let faults: FaultTrigger
     let noise: ThreadNoise
     let witnesses: WitnessCheck
+    let raceCounters: RaceCounters
+    let races: RaceObserver
 
     /// `slot`: the caller slot whose shared lines hold the traces (`RunnerSlot.traceStorage`),
     /// so that they outlive a crash; nil: traces of its own.
-    public init(context: RunContext, episode: Int, threadCount: Int, noiseLevel: Int, seed: UInt64, slot: RunnerSlot? = nil) {
+    public init(context: RunContext, episode: Int, threadCount: Int, noiseLevel: Int, seed: UInt64,
+                phase: StressPhase = .noisy, slot: RunnerSlot? = nil) {
         self.context = context
         self.episode = episode
         self.threadCount = threadCount
+        self.phase = phase
         board = WitnessBoard(threadCount: threadCount)
         traces = ThreadTraces(threadCount: threadCount, storage: slot?.traceStorage)
         noise = ThreadNoise(level: noiseLevel, threadCount: threadCount, seed: seed, episode: episode)
-        faults = FaultTrigger(statistics: context.statistics, traces: traces, lockOwnership: lockOwnership)
+        raceCounters = RaceCounters(threadCount: threadCount)
+        races = RaceObserver(counters: raceCounters, traces: traces, lockOwnership: lockOwnership, ledger: ledger)
+        faults = FaultTrigger(statistics: context.statistics, traces: traces, lockOwnership: lockOwnership, races: raceCounters)
         witnesses = WitnessCheck(board: board, threadCount: threadCount)
     }
 
@@ -92,6 +101,20 @@ public final class ProbeRecord: @unchecked Sendable {
         ledger.checkQuiesced(job: number, threadCount: threadCount)
     }
 
+    /// Caller, after `run` returned (either way): it waits for no total any more.
+    public func jobReturned() { races.jobReturned() }
+
+    /// Caller, after parallel job `number` of a futex pool succeeded: counts what its start
+    /// met (a worker that parked for it, or none).
+    public func countStartRace(job number: UInt64) { races.jobCompleted(number: number) }
+
+    /// Caller, about to shut the pool down: counts where stop finds each worker.
+    public func shutdownComing() { races.stopComing(from: 0) }
+
+    /// Every race's count over this pool's threads, in `ProtocolRace.allCases` order (a
+    /// snapshot while the pool runs).
+    public var raceTotals: [UInt64] { raceCounters.totals() }
+
     // MARK: pool threads
 
     /// The probe's body: trace, noise, checks, then the fault if one is armed here.
@@ -113,6 +136,7 @@ public final class ProbeRecord: @unchecked Sendable {
         case .totalReceived: received(thread: thread, total: value)
         default: break
         }
+        races.observe(point, thread: thread, value: value)
         try faults.fireIfArmed(at: point, thread: thread)
     }
 

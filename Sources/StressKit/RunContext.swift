@@ -20,7 +20,15 @@ public final class RunContext: @unchecked Sendable {
     public let options: StressOptions
     public let seed: UInt64
     public let plan: StressPlan
+    /// The digest of the plan this run draws from: the hot plan's for `--profile hot`, the
+    /// noisy plan's otherwise.
     public let digest: UInt64
+    /// The hot plan's digest, beside the noisy one, when a run alternates.
+    public let hotDigest: UInt64?
+    /// When each phase runs (`--profile`).
+    public let schedule: PhaseSchedule
+    /// Protocol-race counts and jobs per phase.
+    public let coverage = RunCoverage()
     public let statistics = StressStatistics()
     public let slots: [RunnerSlot]
     /// Where the slots, the traces, the published statistics and the crash record live: the
@@ -46,7 +54,11 @@ public final class RunContext: @unchecked Sendable {
         self.options = options
         self.seed = seed
         plan = StressPlan(seed: seed, options: options)
-        digest = plan.digest()
+        schedule = PhaseSchedule(profile: options.profile, hotPossible: !plan.hotThreadCounts.isEmpty)
+        let noisyDigest = schedule.phases.contains(.noisy) ? plan.digest() : nil
+        let hotDigest = schedule.phases.contains(.hot) ? plan.hotDigest : nil
+        digest = noisyDigest ?? hotDigest ?? 0
+        self.hotDigest = noisyDigest == nil ? nil : hotDigest
         let state = shared ?? .privateState(callerThreads: callerThreads)
         precondition(state.callerThreads == callerThreads, "RunContext: a shared state of \(state.callerThreads) slots for \(callerThreads) callers")
         self.shared = state
@@ -69,15 +81,68 @@ public final class RunContext: @unchecked Sendable {
         shared[.interruptSignal] = UInt64(signal)
         return true
     }
+
+    /// The phase the run is in now.
+    public var currentPhase: StressPhase { phase(at: MonotonicClock.nanoseconds()) }
+
+    func phase(at now: UInt64) -> StressPhase {
+        schedule.alternates ? schedule.phase(atSeconds: Double(now &- startedAt) / 1e9) : schedule.phases[0]
+    }
+
+    /// Whether an episode of `phase` may run another job: time is not up (nor the run
+    /// interrupted) and its phase has not ended (phases alternate, so a phase that is not
+    /// current has ended).
+    public func mayContinue(_ episodePhase: StressPhase) -> Bool {
+        let now = MonotonicClock.nanoseconds()
+        return now < deadline && shared[.interruptSignal] == 0 && phase(at: now) == episodePhase
+    }
+
+    /// The races this run's options let it exercise: the union over its phases of the races
+    /// whose `ProtocolRace.requirement` the phase meets.
+    public var applicableRaces: Set<ProtocolRace> {
+        var common: ProtocolRace.Requirement = []
+        if plan.schedulers.contains(.futex) { common.insert(.futex) }
+        if plan.schedulers.contains(.basic) { common.insert(.basic) }
+        var races: Set<ProtocolRace> = []
+        for phase in schedule.phases {
+            var provided = common
+            switch phase {
+            case .hot:
+                provided.insert(.parallel)
+            case .noisy:
+                provided.insert(.noisy)
+                if plan.threadCounts.contains(where: { $0 >= 2 }) { provided.insert(.parallel) }
+                if options.faultRate > 0 { provided.insert(.faults) }
+            }
+            races.formUnion(ProtocolRace.applicable(given: provided))
+        }
+        return races
+    }
+
+    /// Race counts per phase: every ended pool's, plus a snapshot of the pools still running.
+    public func coverageSnapshot() -> [StressPhase: [UInt64]] {
+        coverage.snapshot(adding: slots.compactMap { slot in slot.attachedView.map { ($0.record.raceTotals, $0.record.phase) } })
+    }
+
     public var elapsedSeconds: Double { Double(MonotonicClock.nanoseconds() &- startedAt) / 1e9 }
     public var watchdogNanoseconds: UInt64 { UInt64(options.watchdogSeconds * 1e9) }
 
-    /// The command that replays this plan from `episode`.
+    /// The command that replays this plan from `episode`: a hot episode with the hot
+    /// profile and its thread counts, a noisy one with the noisy profile (when the run had
+    /// hot phases too).
     public func replayCommand(episode: Int) -> String {
-        var flags = ["stress", "--seed", "\(seed)", "--threads", plan.threadCounts.map(String.init).joined(separator: ",")]
+        let hot = episode >= StressPlan.hotEpisodeBase
+        let threads = hot ? plan.hotThreadCounts : plan.threadCounts
+        var flags = ["stress", "--seed", "\(seed)", "--threads", threads.map(String.init).joined(separator: ",")]
         if plan.schedulers != SchedulerKind.allCases { flags += ["--scheduler", plan.schedulers[0].rawValue] }
+        if plan.reducers != ReducerKind.allCases { flags += ["--reducer", plan.reducers[0].rawValue] }
         flags += ["--faults", "\(options.faultRate)", "--noise", "\(options.noiseLevel)",
                   "--watchdog", "\(options.watchdogSeconds)"]
+        if hot {
+            flags += ["--profile", "hot"]
+        } else if schedule.phases.contains(.hot) {
+            flags += ["--profile", "noisy"]
+        }
         if let variant = options.variant { flags += ["--variant", variant.rawValue] }
         flags += ["--from-episode", "\(episode)"]
         return flags.joined(separator: " ")

@@ -9,7 +9,8 @@ public struct PoolView: @unchecked Sendable {
     public let schedulerDiagnostics: @Sendable () -> SchedulerDiagnostics
     public let reducerDiagnostics: @Sendable () -> ReducerDiagnostics
     public let wakeSpuriously: @Sendable () -> Void
-    /// BasicScheduler parks on the barrier generation (beforePark's value is the round);
+    /// BasicScheduler parks on the barrier generation (beforePark's value is the round), and
+    /// SequenceScheduler on the job sequence it took (`InspectableScheduler.parksOnChangingWord`);
     /// the futex schedulers park on the task word (pending tasks > 0 means work to claim).
     public let parksOnGeneration: Bool
 }

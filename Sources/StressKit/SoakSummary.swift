@@ -41,6 +41,12 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
     public var clean: Bool
     /// Release jobs/s over TSan jobs/s (0: one of them did not run).
     public var tsanSlowdown: Double
+    /// Protocol-race coverage summed over every release and TSan run that reported it (nil:
+    /// none did, or written before coverage existed).
+    public var coverage: RaceCoverageReport?
+    /// With `--require-coverage`: the applicable races no run saw, each also a finding (nil:
+    /// coverage was not required).
+    public var coverageGaps: [String]?
 
     /// Totals of the stress runs of one phase (release or tsan) that left a report.
     public struct PhaseTotals: Codable, Sendable, Equatable {
@@ -100,8 +106,9 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
     }
 
     /// Summarizes `shards`, found under the folders `searched`; with `merge`, a shard that
-    /// did not finish is a finding.
-    public init(shards: [SoakShard], searched: [String], merge: Bool) {
+    /// did not finish is a finding; with `requireCoverage`, so is a protocol race that some
+    /// run could exercise and no run saw.
+    public init(shards: [SoakShard], searched: [String], merge: Bool, requireCoverage: Bool = false) {
         schemaVersion = Self.currentSchemaVersion
         self.shards = shards.map(\.name)
         commit = shards.first?.meta["commit"]
@@ -119,6 +126,7 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
         findings = []
         var interrupted: [String] = []
         if shards.isEmpty { findings.append("no runs.tsv found under \(searched.joined(separator: ", "))") }
+        var coverages: [RaceCoverageReport] = []
         for shard in shards {
             if merge && !shard.finished {
                 findings.append("[\(shard.name)] did not finish (no summary.json in \(shard.folder)): cancelled, timed out or crashed")
@@ -132,6 +140,7 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
                 } else if let problem = Self.finding(run, shard: shard.name) {
                     findings.append(problem)
                 }
+                if run.phase == "release" || run.phase == "tsan", let coverage = run.report?.coverage { coverages.append(coverage) }
                 switch run.phase {
                 case "release": if let report = run.report { release.add(report) }
                 case "tsan": if let report = run.report { tsan.add(report) }
@@ -143,6 +152,15 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
                 default: break
                 }
             }
+        }
+        coverage = RaceCoverageReport.merged(coverages)
+        if requireCoverage {
+            let gaps = coverage?.neverSeen ?? []
+            coverageGaps = gaps
+            if coverage == nil {
+                findings.append("--require-coverage, but no run reported protocol-race coverage")
+            }
+            findings += gaps.map { "protocol race \($0) never seen in any run (docs/PROTOCOL.md, \"Protocol races\")" }
         }
         totalJobs = release.jobs + tsan.jobs
         self.interrupted = interrupted
@@ -210,8 +228,13 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
         }
     }
 
-    /// The exit code of `stress summarize`: 0 clean, 1 anything found.
-    public var exitCode: Int32 { clean ? 0 : 1 }
+    /// The exit code of `stress summarize`: 0 clean; 4 when the only findings are races
+    /// never seen (`--require-coverage`); 1 anything else found.
+    public var exitCode: Int32 {
+        if clean { return StressExitCode.passed }
+        let gaps = coverageGaps?.count ?? 0
+        return gaps > 0 && gaps == findings.count ? StressExitCode.coverageIncomplete : StressExitCode.violation
+    }
 
     /// The printed summary (also summary.txt).
     public var text: String {
@@ -241,6 +264,10 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
                          + (tally.how.isEmpty ? "" : " (\(tally.how.joined(separator: ", ")))")
                          + (tally.detected > 0 ? ", slowest detection \(printfFormat("%.1f", tally.slowestSeconds)) s" : "")
                          + (survived > 0 ? "; SURVIVED \(survived)" : ""))
+        }
+        if let coverage {
+            lines.append("  protocol races over every release and TSan run: \(coverage.headline)")
+            lines += coverage.tableLines.map { "  " + $0 }
         }
         if findings.isEmpty && totalJobs > 0 {
             lines.append("  0 failures in \(totalJobs) jobs (release + TSan): failure rate < 3/\(totalJobs) = "

@@ -50,6 +50,12 @@ public enum StressDriver {
         }
         if options.exploration.enabled { return ExploreCommand.run(options: options, arguments: arguments) }
         if options.selfTest { return SelfTest(options: options).run() }
+        if options.profile == .hot && options.hotThreadCounts.isEmpty {
+            ConsoleOutput.error("stress: --profile hot runs pools of 2 ... \(max(2, CPUAffinity.availableCPUCount)) threads (no more than this "
+                                + "machine's CPUs); --threads \(options.effectiveThreadCounts.map(String.init).joined(separator: ",")) has none\n"
+                                + StressOptions.usage + "\n")
+            return StressExitCode.usage
+        }
         var system = SystemRandomNumberGenerator()
         let seed = options.seed ?? system.next()
         if let path = getenv(SharedRunState.environmentKey).map({ String(cString: $0) }) {
@@ -77,26 +83,43 @@ public enum StressDriver {
         FatalSignalRecorder.install(context.shared)
         ConsoleOutput.out("stress \(RunContext.version): seed \(seed), plan digest \(hex(context.digest)), "
                           + "\(options.seconds) s, threads \(context.plan.threadCounts.map(String.init).joined(separator: ",")), "
-                          + "schedulers \(context.plan.schedulers.map(\.rawValue).joined(separator: ",")), faults \(options.faultRate), "
+                          + "schedulers \(context.plan.schedulers.map(\.rawValue).joined(separator: ",")), reducers \(context.plan.reducers.map(\.rawValue).joined(separator: ",")), faults \(options.faultRate), "
                           + "noise \(options.noiseLevel), watchdog \(options.watchdogSeconds) s, \(callerThreads) caller threads"
                           + (options.variant.map { ", VARIANT \($0.rawValue)" } ?? "")
-                          + (options.fromEpisode > 0 ? ", from episode \(options.fromEpisode)" : "") + "\n")
+                          + (options.fromEpisode > 0 ? ", from episode \(options.fromEpisode)" : "") + "\n"
+                          + "profile \(options.profile.rawValue): \(context.schedule.description)"
+                          + (context.schedule.phases.contains(.hot)
+                             ? "; hot phases: 1 caller thread, threads \(context.plan.hotThreadCounts.map(String.init).joined(separator: ",")), "
+                                + "no noise, no faults" + (context.hotDigest.map { ", hot plan digest \(hex($0))" } ?? "")
+                             : "") + "\n")
+        let largestPool = max(context.plan.threadCounts.max() ?? 1, context.plan.hotThreadCounts.max() ?? 1)
         context.resourceBudget = ResourceBudget(baseline: ProcessFootprint.sample(), callers: callerThreads,
-                                                maximumPoolThreads: context.plan.threadCounts.max() ?? 1, helperThreads: 1)
+                                                maximumPoolThreads: largestPool, helperThreads: 1)
         let watchdog = Watchdog(context: context)
         watchdog.start()
         // After the watchdog started: ThreadSanitizer starts its own thread at the first
         // pthread_create, and that one must count as "before".
         let threadsBefore = ThreadCensus.count()
-        let nextEpisode = Atomic<Int>(options.fromEpisode)
+        let firstEpisodes = Self.firstEpisodes(options: options)
+        let nextNoisyEpisode = Atomic<Int>(firstEpisodes.noisy)
+        let nextHotEpisode = Atomic<Int>(firstEpisodes.hot)
         let callers = context.slots.map { slot in
             NamedThread.startOrDie(name: "stress-caller-\(slot.index)") {
                 slot.registerCallerThread()
                 let runner = EpisodeRunner(context: context, slot: slot)
                 while !context.timeIsUp {
-                    // relaxed: a ticket counter; the episode itself is a pure function.
-                    let index = nextEpisode.wrappingAdd(1, ordering: .relaxed).oldValue
+                    let phase = context.currentPhase
+                    guard phase.runsEpisodes(onCaller: slot.index) else {
+                        // A hot phase belongs to caller 0 alone: wait for it to end (a phase
+                        // lasts seconds; the run's deadline bounds the wait too).
+                        while !context.timeIsUp && context.currentPhase == phase { usleep(1000) }
+                        continue
+                    }
+                    // relaxed: ticket counters; the episode itself is a pure function.
+                    let index = phase == .hot ? nextHotEpisode.wrappingAdd(1, ordering: .relaxed).oldValue
+                        : nextNoisyEpisode.wrappingAdd(1, ordering: .relaxed).oldValue
                     context.statistics.episodes.wrappingAdd(1, ordering: .relaxed)
+                    context.coverage.episodeBegan(phase)
                     runner.run(context.plan.episode(index))
                 }
             }
@@ -119,12 +142,20 @@ public enum StressDriver {
         }
         watchdog.stop()
         context.awaitDeathIfCrashing()
-        let report: StressSummary
+        var report: StressSummary
         if let signal = context.interruptSignal {
+            // An interrupted run reports what ran; it cannot be held to --require-coverage.
             report = interruptedReport(context, signal: signal, elapsed: elapsed)
         } else {
             report = StressSummary(context: context, verdict: .passed, message: "no violation", episode: -1,
                                    jobIndex: -1, elapsedSeconds: elapsed)
+        }
+        if context.interruptSignal == nil, options.requireCoverage, let missing = report.coverage?.neverSeen, !missing.isEmpty {
+            report = StressSummary(context: context, verdict: .coverageIncomplete,
+                                   message: "no violation, but --require-coverage and never saw: \(missing.joined(separator: ", "))",
+                                   episode: -1, jobIndex: -1, elapsedSeconds: elapsed)
+            ConsoleOutput.error("COVERAGE INCOMPLETE: no violation, but this run never saw \(missing.joined(separator: ", ")) "
+                                + "(docs/PROTOCOL.md, \"Protocol races\"); run longer, or with other options\n")
         }
         ConsoleOutput.out(report.text)
         report.writeJSONIfRequested(options: options)
@@ -144,5 +175,15 @@ public enum StressDriver {
         return StressSummary(context: context, verdict: .interrupted, message: message, episode: stopped?.episode ?? -1,
                              jobIndex: stopped?.jobIndex ?? -1, elapsedSeconds: elapsed,
                              exitCode: StressExitCode.interrupted(by: signal))
+    }
+
+    /// The first noisy and the first hot episode of the run: `--from-episode K` starts the
+    /// stream K belongs to at K (hot episodes are numbered from `StressPlan.hotEpisodeBase`;
+    /// with `--profile hot`, a K below it counts from there), the other at its beginning.
+    package static func firstEpisodes(options: StressOptions) -> (noisy: Int, hot: Int) {
+        let base = StressPlan.hotEpisodeBase
+        let first = options.fromEpisode
+        if first >= base { return (0, first) }
+        return options.profile == .hot ? (0, base + first) : (first, base)
     }
 }

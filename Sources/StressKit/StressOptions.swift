@@ -5,6 +5,13 @@ import Pool
 public enum SchedulerKind: String, CaseIterable, Sendable, Hashable {
     case basic
     case futex
+    case sequence
+}
+
+/// Which reducer the plan may pick for an episode.
+public enum ReducerKind: String, CaseIterable, Sendable, Hashable {
+    case spinlock
+    case slot
 }
 
 /// The validated command line of `stress`.
@@ -20,6 +27,7 @@ public struct StressOptions: Sendable, Equatable {
     /// Thread counts the plan may pick; nil: 1 ... twice the CPUs.
     public var threadCounts: [Int]?
     public var schedulers: [SchedulerKind] = SchedulerKind.allCases
+    public var reducers: [ReducerKind] = ReducerKind.allCases
     /// Probability that a job carries an injected fault, 0 ... 1.
     public var faultRate: Double = 0.02
     /// Highest noise level an episode may draw, 0 (off) ... 3.
@@ -29,6 +37,16 @@ public struct StressOptions: Sendable, Equatable {
     public var jsonPath: String?
     public var variant: Canary?
     public var fromEpisode: Int = 0
+    /// Hot phases, noisy phases, or both alternating (`StressProfile`).
+    public var profile: StressProfile = .default
+    /// Exit `StressExitCode.coverageIncomplete` when a race the run could exercise was
+    /// never seen (`ProtocolRace`).
+    public var requireCoverage = false
+    /// With `--self-test`: hunts per canary (seeds S, S+1, ...); the summary gives medians.
+    public var repeatCount = 1
+    /// `--profile` was given (the self-test passes it on to every child, after the canary's
+    /// own flags).
+    public var profileGiven = false
     public var selfTest = false
     public var listCanaries = false
     public var quiet = false
@@ -43,10 +61,17 @@ public struct StressOptions: Sendable, Equatable {
         threadCounts ?? Array(1...max(2, 2 * CPUAffinity.availableCPUCount))
     }
 
+    /// The thread counts of hot episodes: those in effect from 2 up to the CPUs this process
+    /// may use (2 on a 1-CPU machine: a pool needs two threads to race at all).
+    public var hotThreadCounts: [Int] {
+        effectiveThreadCounts.filter { (2...max(2, CPUAffinity.availableCPUCount)).contains($0) }
+    }
+
     public static let usage = """
-        usage: stress [--seconds S] [--seed N] [--threads LIST] [--scheduler basic|futex|all]
-                      [--faults RATE] [--noise LEVEL] [--watchdog SECONDS] [--json PATH]
-                      [--variant NAME] [--from-episode K] [--self-test] [--list-canaries]
+        usage: stress [--seconds S] [--seed N] [--threads LIST] [--scheduler basic|futex|sequence|all]
+                      [--reducer spinlock|slot|all] [--faults RATE] [--noise LEVEL] [--watchdog SECONDS]
+                      [--json PATH] [--variant NAME] [--from-episode K] [--profile default|hot|noisy]
+                      [--require-coverage] [--self-test [--repeat N]] [--list-canaries]
                       [--quiet] [--help]
                stress --explore [--strategy random|pct|dfs] [--depth D] [--preemptions P] [--schedules N]
                       [--jobs N] [--scenario S] [--replay SCHEDULE] [--self-test] ... (see below)
@@ -54,14 +79,24 @@ public struct StressOptions: Sendable, Equatable {
           --seconds S        run time in seconds, > 0 (default 60; per canary with --self-test: 30)
           --seed N           plan seed, decimal or 0x-hex (default: random, printed)
           --threads LIST     thread counts, e.g. 1,2,4 or 1-8 (default 1 to twice the CPUs)
-          --scheduler NAME   basic, futex or all (default all)
+          --scheduler NAME   basic, futex, sequence or all (default all)
+          --reducer NAME     spinlock, slot or all (default all)
           --faults RATE      probability of a fault per job, 0 ... 1 (default 0.02; 0 = off)
           --noise LEVEL      highest delay noise at probe points, 0 (off) ... 3 (default 2)
           --watchdog SECONDS stall deadline for a job or a shutdown, > 0 (default 10)
           --json PATH        also write the summary as JSON to PATH
           --variant NAME     run a deliberately broken canary: \(Canary.allCases.map(\.rawValue).joined(separator: ", "))
-          --from-episode K   start the plan at episode K (replay, with the same --seed)
+          --from-episode K   start the plan at episode K (replay, with the same --seed); hot
+                             episodes are numbered from 1000000000
+          --profile NAME     default: noisy phases (2 s) and hot phases (1 s) alternate;
+                             hot: one caller, 2 ... CPUs threads, spinning workers, small jobs
+                             back to back, no noise, no faults (--faults and --noise shape
+                             noisy phases only); noisy: noise, faults, churn, 2 callers
+          --require-coverage exit 4 if a protocol race this run could exercise was never seen
           --self-test        run every canary the stress driver must catch; exit 3 if one survives
+                             (--profile, if given, overrides each canary's own)
+          --repeat N         with --self-test: hunt each canary N times, seeds S, S+1, ...;
+                             print the median time to detection
           --list-canaries    print the canary registry (tab-separated) and exit
           --quiet            no progress line
           --help             this text
@@ -69,9 +104,10 @@ public struct StressOptions: Sendable, Equatable {
         \(ExplorationOptions.usage)
 
         exit codes: 0 no violation, 1 violation (or resource leak), 2 stall (watchdog; with --explore also
-                    a deadlock or livelock), 3 canary survived, 4 crash (the driver died of a signal; its
-                    supervisor wrote the report), 130/143 interrupted by SIGINT/SIGTERM (the report
-                    covers what ran), 64 usage error (also: --explore in a build without it)
+                    a deadlock or livelock), 3 canary survived, 4 no violation but a race never seen
+                    (--require-coverage), 5 crash (the driver died of a signal; its supervisor wrote the
+                    report), 130/143 interrupted by SIGINT/SIGTERM (the report covers what ran),
+                    64 usage error (also: --explore in a build without it)
         """
 
     /// Parses the arguments that follow the program name.
@@ -103,7 +139,16 @@ public struct StressOptions: Sendable, Equatable {
                 } else if let kind = SchedulerKind(rawValue: text) {
                     options.schedulers = [kind]
                 } else {
-                    throw StressUsageError("--scheduler must be basic, futex or all, not '\(text)'")
+                    throw StressUsageError("--scheduler must be \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", ")) or all, not '\(text)'")
+                }
+            case "--reducer":
+                let text = try value(for: flag)
+                if text == "all" {
+                    options.reducers = ReducerKind.allCases
+                } else if let kind = ReducerKind(rawValue: text) {
+                    options.reducers = [kind]
+                } else {
+                    throw StressUsageError("--reducer must be \(ReducerKind.allCases.map(\.rawValue).joined(separator: ", ")) or all, not '\(text)'")
                 }
             case "--faults":
                 let text = try value(for: flag)
@@ -133,6 +178,20 @@ public struct StressOptions: Sendable, Equatable {
                     throw StressUsageError("--from-episode needs an episode number >= 0, not '\(text)'")
                 }
                 options.fromEpisode = episode
+            case "--profile":
+                let text = try value(for: flag)
+                guard let profile = StressProfile(rawValue: text) else {
+                    throw StressUsageError("--profile must be default, hot or noisy, not '\(text)'")
+                }
+                options.profile = profile
+                options.profileGiven = true
+            case "--require-coverage": options.requireCoverage = true
+            case "--repeat":
+                let text = try value(for: flag)
+                guard let count = Int(text), (1...100).contains(count) else {
+                    throw StressUsageError("--repeat needs a count from 1 to 100, not '\(text)'")
+                }
+                options.repeatCount = count
             case "--self-test": options.selfTest = true
             case "--list-canaries": options.listCanaries = true
             case "--quiet": options.quiet = true
@@ -149,6 +208,12 @@ public struct StressOptions: Sendable, Equatable {
         if options.selfTest && !secondsGiven { options.seconds = 30 }
         if options.selfTest && options.variant != nil {
             throw StressUsageError("--self-test runs every canary itself; it takes no --variant")
+        }
+        if options.repeatCount != 1 && !options.selfTest {
+            throw StressUsageError("--repeat goes with --self-test")
+        }
+        if options.selfTest && options.requireCoverage {
+            throw StressUsageError("--require-coverage is for a stress run; the self-test hunts canaries")
         }
         return options
     }

@@ -18,12 +18,14 @@ public final class StressStatistics: @unchecked Sendable {
     /// Jobs per (scheduler, thread count): index scheduler * (maximumThreads + 1) + threads.
     let perConfiguration: UnsafeMutablePointer<Atomic<UInt64>>
     static let configurationColumns = ThreadPoolLimits.maximumThreads + 1
-    /// Faults fired per (kind, point); point index 12 is "in the share".
+    /// Faults fired per (kind, point); the point index after the last point is "in the share".
     let perFault: UnsafeMutablePointer<Atomic<UInt64>>
     static let pointColumns = ProbePoint.allCases.count + 1
     /// Latency histogram: bucket b holds latencies in [2^(b/4), 2^((b+1)/4)) ns.
     let latencyBuckets: UnsafeMutablePointer<Atomic<UInt64>>
     static let bucketCount = 4 * 40
+    /// Jobs per reducer, indexed as `ReducerKind.allCases`.
+    let perReducer: UnsafeMutablePointer<Atomic<UInt64>>
 
     public init() {
         let configurationCount = SchedulerKind.allCases.count * Self.configurationColumns
@@ -34,12 +36,15 @@ public final class StressStatistics: @unchecked Sendable {
         for index in 0..<faultCount { (perFault + index).initialize(to: Atomic(0)) }
         latencyBuckets = .allocate(capacity: Self.bucketCount)
         for index in 0..<Self.bucketCount { (latencyBuckets + index).initialize(to: Atomic(0)) }
+        perReducer = .allocate(capacity: ReducerKind.allCases.count)
+        for index in ReducerKind.allCases.indices { (perReducer + index).initialize(to: Atomic(0)) }
     }
 
     deinit {
         perConfiguration.deallocate()
         perFault.deallocate()
         latencyBuckets.deallocate()
+        perReducer.deallocate()
     }
 
     /// One job finished (either way) on a pool of `threads` threads, taking `nanoseconds`.
@@ -53,6 +58,19 @@ public final class StressStatistics: @unchecked Sendable {
             let (exchanged, current) = worstLatency.compareExchange(expected: worst, desired: nanoseconds, ordering: .relaxed)
             if exchanged { break }
             worst = current
+        }
+    }
+
+    /// One job finished (either way) on a pool with `reducer`.
+    public func reducerJobDone(_ reducer: ReducerKind) {
+        perReducer[ReducerKind.allCases.firstIndex(of: reducer)!].wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// (reducer, jobs) for every reducer that ran.
+    public var reducers: [(reducer: ReducerKind, jobs: UInt64)] {
+        ReducerKind.allCases.indices.compactMap { index in
+            let count = perReducer[index].load(ordering: .relaxed)
+            return count > 0 ? (ReducerKind.allCases[index], count) : nil
         }
     }
 
@@ -132,16 +150,18 @@ extension StressStatistics {
 
     private static let namedCounterCount = 7
 
+    /// The sizes of the tables, in the order of their shared words.
+    private static var tableSizes: [Int] {
+        [SchedulerKind.allCases.count * configurationColumns, FaultKind.allCases.count * pointColumns, bucketCount,
+         ReducerKind.allCases.count]
+    }
+
     private var tables: [(words: UnsafeMutablePointer<Atomic<UInt64>>, count: Int)] {
-        [(perConfiguration, SchedulerKind.allCases.count * Self.configurationColumns),
-         (perFault, FaultKind.allCases.count * Self.pointColumns),
-         (latencyBuckets, Self.bucketCount)]
+        Array(zip([perConfiguration, perFault, latencyBuckets, perReducer], Self.tableSizes))
     }
 
     /// Words in the shared copy (`SharedRunState`): the named counters, then each table.
-    static var sharedWordCount: Int {
-        namedCounterCount + SchedulerKind.allCases.count * configurationColumns + FaultKind.allCases.count * pointColumns + bucketCount
-    }
+    static var sharedWordCount: Int { namedCounterCount + tableSizes.reduce(0, +) }
 
     /// Copies every counter to `words` (`sharedWordCount` of them): the watchdog publishes
     /// them for the supervisor. relaxed, all: tallies, read by the supervisor only after

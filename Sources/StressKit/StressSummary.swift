@@ -46,6 +46,8 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     public var stopsPropagated: UInt64
     /// Jobs per scheduler and thread count, for every configuration that ran.
     public var perConfiguration: [ConfigurationRow]
+    /// Jobs per reducer (stress 1.x reports before reducers were drawn have none).
+    public var perReducer: [ReducerRow]?
     /// Faults fired per kind and point, for every pair that fired.
     public var faults: [FaultRow]
     public var latencyNanoseconds: LatencyPercentiles
@@ -60,6 +62,14 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
     public var resources: ResourceSection?
     /// `stress --explore` only: schedules, rate, digest, the failing schedule and its trace.
     public var exploration: ExplorationReport?
+    /// `--profile` (nil: written before profiles existed, which ran as `noisy`).
+    public var profile: String?
+    /// The hot plan's digest, when the run alternated noisy and hot phases.
+    public var hotPlanDigest: String?
+    /// Time, jobs and episodes per phase kind (nil: written before phases existed).
+    public var perPhase: [PhaseReport]?
+    /// Which protocol races the run exercised (nil: written before coverage existed).
+    public var coverage: RaceCoverageReport?
 
     /// Jobs run on one scheduler with one thread count.
     public struct ConfigurationRow: Codable, Sendable, Equatable {
@@ -70,6 +80,17 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         public init(scheduler: String, threads: Int, jobs: UInt64) {
             self.scheduler = scheduler
             self.threads = threads
+            self.jobs = jobs
+        }
+    }
+
+    /// Jobs run on pools with one reducer.
+    public struct ReducerRow: Codable, Sendable, Equatable {
+        public var reducer: String
+        public var jobs: UInt64
+
+        public init(reducer: String, jobs: UInt64) {
+            self.reducer = reducer
             self.jobs = jobs
         }
     }
@@ -144,14 +165,24 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         perConfiguration = statistics.configurations.map {
             ConfigurationRow(scheduler: $0.scheduler.rawValue, threads: $0.threads, jobs: $0.jobs)
         }
+        perReducer = statistics.reducers.map { ReducerRow(reducer: $0.reducer.rawValue, jobs: $0.jobs) }
         faults = statistics.faults.map { FaultRow(kind: $0.kind.rawValue, point: $0.point, count: $0.count) }
         latencyNanoseconds = LatencyPercentiles(
             p50: statistics.latencyPercentile(0.5), p90: statistics.latencyPercentile(0.9),
             p99: statistics.latencyPercentile(0.99), p99_9: statistics.latencyPercentile(0.999),
             max: statistics.worstLatency.load(ordering: .relaxed))
-        violations = verdict.isFinding ? 1 : 0
-        confidence = Self.confidence(passed: !verdict.isFinding, jobs: jobs)
+        violations = verdict.isViolation ? 1 : 0
+        confidence = Self.confidence(passed: !verdict.isViolation, jobs: jobs)
         resources = context.resourceBudget.map(ResourceSection.init(budget:))
+        profile = context.options.profile.rawValue
+        hotPlanDigest = context.hotDigest.map(hex)
+        let schedule = context.schedule
+        perPhase = schedule.phases.map { phase in
+            PhaseReport(phase: phase.rawValue, seconds: schedule.seconds(in: phase, elapsed: elapsedSeconds),
+                        jobs: context.coverage.jobs(in: phase), episodes: context.coverage.episodes(in: phase))
+        }
+        coverage = RaceCoverageReport(counts: context.coverageSnapshot(), phases: schedule.phases,
+                                      applicable: context.applicableRaces)
     }
 
     /// "0 failures in N jobs: failure rate < 3/N at 95%" (the rule of three).
@@ -175,12 +206,23 @@ public struct StressSummary: VersionedReport, Sendable, Equatable {
         for row in perConfiguration {
             lines.append("  \(row.scheduler) x\(row.threads): \(row.jobs) jobs")
         }
+        if let perReducer, !perReducer.isEmpty {
+            lines.append("per reducer: " + perReducer.map { "\($0.reducer) \($0.jobs) jobs" }.joined(separator: ", "))
+        }
         lines.append("faults injected: \(faultsInjected) (armed but not reached: \(faultsNotReached))")
         for row in faults {
             lines.append("  \(row.kind) at \(row.point): \(row.count)")
         }
         lines.append("stops propagated: \(stopsPropagated)")
         lines.append("latency: " + latencyNanoseconds.labelled.map { "\($0.label) \(duration($0.nanoseconds))" }.joined(separator: ", "))
+        if let profile {
+            lines.append("profile: \(profile)" + (hotPlanDigest.map { " (hot plan digest \($0))" } ?? ""))
+            for phase in perPhase ?? [] { lines.append("  " + phase.line) }
+        }
+        if let coverage {
+            lines.append("protocol races (docs/PROTOCOL.md, \"Protocol races\"): \(coverage.headline)")
+            lines += coverage.tableLines
+        }
         lines.append("violations: \(violations)")
         if let resources { lines.append(resources.line) }
         lines.append(confidence)

@@ -5,7 +5,7 @@ import Pool
 /// re-executed with the same arguments and the seed), forwards SIGINT and SIGTERM to it,
 /// and waits. A driver that ends by itself has written its report, and its exit code is
 /// passed on. A driver that dies of a signal cannot: the supervisor then writes the report
-/// itself (`SupervisorReport`, verdict `crash`, exit 4) from the state the driver left in
+/// itself (`SupervisorReport`, verdict `crash`, exit 5) from the state the driver left in
 /// their shared mapping (`SharedRunState`): the signal, the thread it struck, every caller's
 /// episode, job and phase, every pool thread's last probe point, the replay line, and the
 /// statistics the driver last published.

@@ -1,8 +1,8 @@
 /// `stress summarize [--merge] --out DIR FOLDER...`: one summary of `scripts/soak.sh`
 /// results folders. Prints it, writes DIR/summary.txt and then DIR/summary.json (last, and
 /// atomically: soak.sh's merge reads its presence as "this shard finished"), and exits 1 if
-/// anything was found (or, with --merge, a shard did not finish), else 0; 64 for a bad
-/// command line.
+/// anything was found (or, with --merge, a shard did not finish), 4 if the only findings
+/// are races never seen (--require-coverage), else 0; 64 for a bad command line.
 public enum SummarizeCommand {
     public static func main(arguments: [String]) -> Int32 {
         let options: SummarizeOptions
@@ -17,7 +17,8 @@ public enum SummarizeCommand {
             return StressExitCode.passed
         }
         let searched = options.inputFolders.map(FileAccess.absolutePath)
-        let summary = SoakSummary(shards: SoakShard.find(under: searched), searched: searched, merge: options.merge)
+        let summary = SoakSummary(shards: SoakShard.find(under: searched), searched: searched, merge: options.merge,
+                                  requireCoverage: options.requireCoverage)
         let text = summary.text
         ConsoleOutput.out(text)
         do {

@@ -5,6 +5,8 @@
 public struct SummarizeOptions: Sendable, Equatable {
     /// With --merge, a shard that did not finish (no summary.json) is a finding.
     public var merge = false
+    /// A protocol race that some run could exercise and no run saw is a finding.
+    public var requireCoverage = false
     /// Where summary.txt and summary.json go (created if missing).
     public var outputFolder = ""
     /// Results folders, searched recursively for runs.tsv (or runs.tsv files themselves).
@@ -14,16 +16,21 @@ public struct SummarizeOptions: Sendable, Equatable {
     public init() {}
 
     public static let usage = """
-        usage: stress summarize [--merge] --out DIR FOLDER...
+        usage: stress summarize [--merge] [--require-coverage] --out DIR FOLDER...
 
           FOLDER...   results folders of scripts/soak.sh, searched at any depth for runs.tsv
                       (with meta.env and the stress JSON reports beside it)
           --out DIR   write summary.txt and summary.json there (created if missing)
           --merge     the folders are shards of one soak: a shard that did not finish
                       (no summary.json of its own) is a finding
+          --require-coverage
+                      a protocol race that some run could exercise and no run saw is a
+                      finding (the runs' coverage is summed first: docs/PROTOCOL.md,
+                      "Protocol races")
           --help      this text
 
-        exit codes: 0 clean, 1 something found (or the summary could not be written), 64 usage error
+        exit codes: 0 clean, 1 something found (or the summary could not be written),
+                    4 only races never seen (--require-coverage), 64 usage error
         """
 
     public static func parse(_ arguments: [String]) throws(StressUsageError) -> SummarizeOptions {
@@ -34,6 +41,7 @@ public struct SummarizeOptions: Sendable, Equatable {
             let argument = arguments[index]
             switch argument {
             case "--merge": options.merge = true
+            case "--require-coverage": options.requireCoverage = true
             case "--help", "-h": options.help = true
             case "--out":
                 index += 1

@@ -84,6 +84,10 @@ package struct SupervisorReport {
         ConsoleOutput.error(context.findingText(verdict, message + dump, episode: episode, jobIndex: jobIndex, elapsedSeconds: elapsed))
         var summary = StressSummary(context: context, verdict: verdict, message: message + dump, episode: episode,
                                     jobIndex: jobIndex, elapsedSeconds: elapsed, exitCode: exitCode)
+        // The race coverage and the per-phase tallies live in the driver's own memory, not in
+        // the shared state: the supervisor does not know them, and zeros would be wrong.
+        summary.coverage = nil
+        summary.perPhase = nil
         if case .crashed(let signal) = ending {
             summary.crash = CrashSection(
                 signal: signal, signalName: SignalNames.name(signal), meaning: SignalNames.meaning(signal),

@@ -35,45 +35,30 @@ final class ThreadTraces: @unchecked Sendable {
     }
 
     let threadCount: Int
-    private let words: UnsafeMutablePointer<Atomic<UInt64>>
-    /// nil: the words are this object's own (allocated here, freed in deinit).
-    private let storage: SharedTraceStorage?
+    private let words: AtomicWordBlocks
 
     /// Traces in words of their own, or in `storage` (which must hold `threadCount` lines),
     /// cleared.
     init(threadCount: Int, storage: SharedTraceStorage? = nil) {
         precondition(Field.allCases.count <= CacheLine.words, "ThreadTraces: the fields must fit in one cache line")
         self.threadCount = threadCount
-        self.storage = storage
-        if let storage {
-            words = storage.words
-            // relaxed: cleared before the pool's threads exist; their creation orders it.
-            for index in 0..<(threadCount * CacheLine.words) { words[index].store(0, ordering: .relaxed) }
-        } else {
-            words = .allocate(capacity: threadCount * CacheLine.words)
-            for index in 0..<(threadCount * CacheLine.words) { (words + index).initialize(to: Atomic(0)) }
-        }
+        words = storage.map {
+            AtomicWordBlocks(count: threadCount, stride: CacheLine.words, borrowing: $0.words, owner: $0.owner, clear: true)
+        } ?? AtomicWordBlocks(count: threadCount, stride: CacheLine.words)
     }
 
     /// A reader's view of traces someone else writes (the supervisor's view of a dead
     /// driver's slot): nothing is cleared.
     init(reading storage: SharedTraceStorage, threadCount: Int) {
         self.threadCount = threadCount
-        self.storage = storage
-        words = storage.words
-    }
-
-    deinit {
-        if storage == nil {
-            words.deinitialize(count: threadCount * CacheLine.words)
-            words.deallocate()
-        }
+        words = AtomicWordBlocks(count: threadCount, stride: CacheLine.words, borrowing: storage.words, owner: storage.owner,
+                                 clear: false)
     }
 
     /// Thread `thread`'s word `field`: each access states its own ordering.
     @inline(__always)
     subscript(thread: Int, field: Field) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        words + (thread &* CacheLine.words &+ field.rawValue)
+        words[thread, field.rawValue]
     }
 
     /// Pool thread `thread`: it reached `point` with `value`, now.

@@ -130,7 +130,7 @@ public final class Watchdog: @unchecked Sendable {
                     if wakeConditionHolds {
                         lostWakeUp = true
                         diagnosis.append("LOST WAKE-UP: thread \(thread) parked (before park, value \(last.value)) \(duration(now &- last.time)) ago, but the scheduler says "
-                                         + (view.parksOnGeneration ? "the barrier moved on to generation word \(scheduler.word)" : "\(scheduler.pendingTasks) task(s) are pending"))
+                                         + (view.parksOnGeneration ? "the word it parked on (a barrier generation, a job sequence) moved on to \(scheduler.word)" : "\(scheduler.pendingTasks) task(s) are pending"))
                     }
                 }
                 if last.point == .stopRaised && !scheduler.stopped {

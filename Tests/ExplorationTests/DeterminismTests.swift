@@ -71,8 +71,11 @@ struct DeterminismTests {
         }
         let text = "futex:3:12,5+throw-at-point@lock-taken/t1,0+throw-in-share@share/t2,7+spurious-wake@before-park/t0"
         #expect(try ScenarioText.parse(text).scenarioText == text)
-        let scenarios = ExplorationScenarios(seed: 5, threadCounts: [2, 3, 4], schedulers: [.basic, .futex],
-                                             faultRate: 0.5, jobCounts: 1...3)
+        // A reducer other than the spin lock is named; the spin lock is the default.
+        #expect(try ScenarioText.parse("sequence+slot:2:7").reducer == .slot)
+        #expect(try ScenarioText.parse("futex+spinlock:2:7").scenarioText == "futex:2:7")
+        let scenarios = ExplorationScenarios(seed: 5, threadCounts: [2, 3, 4], schedulers: SchedulerKind.allCases,
+                                             reducers: ReducerKind.allCases, faultRate: 0.5, jobCounts: 1...3)
         for index in 0..<200 {
             let episode = scenarios.episode(index)
             #expect(try ScenarioText.parse(episode.scenarioText).scenarioText == episode.scenarioText)

@@ -39,13 +39,15 @@ enum FaultScenario {
     static let failureDeadlineSeconds = 10.0
 
     static func run(_ panic: PanicCase) -> CheckVerdict {
-        func run<Scheduler: InspectableScheduler>(_ type: Scheduler.Type) -> CheckVerdict {
-            gradeFaultRun(execute(Scheduler.self, panic), panic)
+        func run<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(_: Scheduler.Type, _: Reducer.Type) -> CheckVerdict {
+            gradeFaultRun(execute(Scheduler.self, Reducer.self, panic), panic)
         }
-        return run(panic.kind.type)
+        return run(panic.kind.type, panic.reducer.type)
     }
 
-    static func execute<Scheduler: InspectableScheduler>(_ schedulerType: Scheduler.Type, _ panic: PanicCase) -> FaultRun {
+    static func execute<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
+        _ schedulerType: Scheduler.Type, _ reducerType: Reducer.Type, _ panic: PanicCase
+    ) -> FaultRun {
         let threadCount = panic.threadCount
         let log = ProbeLog(threadCount: threadCount)
         let fired = AtomicCounters(count: 1)
@@ -80,10 +82,10 @@ enum FaultScenario {
         }
         let target = UInt64(threadCount * 100 + 7)
         var record = FaultRun(expectedResult: target)
-        var pool: ThreadPool<Scheduler, SpinLockReducer, ClosureWork, RecordingProbe>
+        var pool: ThreadPool<Scheduler, Reducer, ClosureWork, RecordingProbe>
         do {
             pool = try ThreadPool(configuration: PoolConfiguration(threadCount: threadCount, spinPolicy: panic.policy),
-                                  scheduler: Scheduler.self, reducer: SpinLockReducer.self, work: work, probe: probe)
+                                  scheduler: Scheduler.self, reducer: Reducer.self, work: work, probe: probe)
         } catch {
             record.jobs.append(JobRecord(outcome: .threw(error), firedBefore: 0, firedAfter: 0, seconds: 0))
             return record

@@ -22,7 +22,7 @@ extension PropertyTests {
         /// Canaries whose broken step computes the same values as the real one when run alone:
         /// they break an ordering (TSan proves them) or atomicity (a second thread does). Only
         /// an exploration build, which records each operation, tells them apart here.
-        static let visibleOnlyInOperations: Set<Canary> = [.relaxedClaim, .relaxedPublication, .checkThenLock]
+        static let visibleOnlyInOperations: Set<Canary> = [.relaxedClaim, .relaxedPublication, .checkThenLock, .relaxedJob, .relaxedSlot]
 
         /// The steps each real step calls through `Self` (so a broken callee legitimately
         /// changes its caller too). Kept next to the test, checked by it: a step missing here
@@ -30,6 +30,8 @@ extension PropertyTests {
         static let callees: [String: Set<String>] = [
             "raiseStop": ["wakeAfterStop"],
             "raiseStopAfterFailure": ["raiseStop", "wakeAfterStop"],
+            "publishJob": ["advanceSequence"],
+            "publish": ["releaseSlot"],
         ]
 
         @Test("Every step but the broken one behaves as the real step", arguments: Canary.allCases)
@@ -45,6 +47,14 @@ extension PropertyTests {
                 real = SpinLockStepObservations.observe(CorrectSpinLockSteps.self)
                 let steps = try #require(canary.stepsType as? any SpinLockSteps.Type)
                 variant = SpinLockStepObservations.observe(steps)
+            case .sequenceScheduler:
+                real = SequenceStepObservations.observe(CorrectSequenceSteps.self)
+                let steps = try #require(canary.stepsType as? any SequenceSteps.Type)
+                variant = SequenceStepObservations.observe(steps)
+            case .slotReducer:
+                real = SlotStepObservations.observe(CorrectSlotSteps.self)
+                let steps = try #require(canary.stepsType as? any SlotSteps.Type)
+                variant = SlotStepObservations.observe(steps)
             case .threadPool:
                 real = ShutdownStepObservations.observe(CorrectShutdownSteps.self)
                 let steps = try #require(canary.stepsType as? any ShutdownSteps.Type)
@@ -166,33 +176,6 @@ enum FutexStepObservations {
         }
         return observations
     }
-
-    /// Runs a spin step on a helper thread: its result, or, if it parked instead of returning
-    /// within a second, what it returned once `rescue` woke it.
-    private static func spinOnHelper(_ spin: @escaping @Sendable () -> Bool, rescue: () -> Void) -> String {
-        // 0: running; 1: returned false; 2: returned true.
-        let result = Atomic<Int>(0)
-        let helper = NamedThread.startOrDie(name: "fidelity-spin") {
-            // release: pairs with the acquiring loads below (after the join, for clarity).
-            result.store(spin() ? 2 : 1, ordering: .releasing)
-        }
-        let describe = { (value: Int) in value == 0 ? "still running" : "\(value == 2)" }
-        if helper.join(by: Deadline(seconds: TestTiming.oneRealSecond)) {
-            return "returned \(describe(result.load(ordering: .acquiring)))"
-        }
-        rescue()
-        if !helper.join(by: Deadline(seconds: 5)) { helper.detach() }
-        return "parked; after a wake returned \(describe(result.load(ordering: .acquiring)))"
-    }
-
-    /// A step on a word that is already not 0 must not sleep at all.
-    private static func parkedThreadReturnsAtOnce(_ park: @escaping @Sendable () -> Void, rescue: () -> Void) -> String {
-        let helper = NamedThread.startOrDie(name: "fidelity-park", park)
-        if helper.join(by: Deadline(seconds: TestTiming.oneRealSecond)) { return "returned" }
-        rescue()
-        if !helper.join(by: Deadline(seconds: 5)) { helper.detach() }
-        return "slept"
-    }
 }
 
 /// What each spin-lock step does, scenario by scenario, for one steps type.
@@ -234,6 +217,143 @@ enum SpinLockStepObservations {
         }
         return observations
     }
+}
+
+/// What each sequence-scheduler step does, scenario by scenario, for one steps type.
+enum SequenceStepObservations {
+    static func observe<Steps: SequenceSteps>(_ steps: Steps.Type) -> [String: String] {
+        var observations: [String: String] = [:]
+        func scenario(_ name: String, job: UInt32 = 0, taken: UInt32 = 0, target: UInt64 = 77,
+                      _ body: (SequenceWords) -> String) {
+            let scheduler = SequenceSchedulerWith<Steps>(threadCount: 3, spinPolicy: .parkImmediately)
+            let words = scheduler.words
+            // relaxed, these: set up before the step runs, on this thread.
+            words.job.word.pointer.pointee.store(job, ordering: .relaxed)
+            words.target.pointer.pointee.store(target, ordering: .relaxed)
+            words.taken[1].value = UInt64(taken)
+            let (result, operations) = ExplorationRecorder.recording { body(words) }
+            let after = "job=\(words.job.word.pointer.pointee.load(ordering: .relaxed)) target=\(words.target.pointer.pointee.load(ordering: .relaxed)) taken=\(words.taken[1].value)"
+            observations[name] = "\(result); \(after)" + (operations.isEmpty ? "" : "; \(operations)")
+        }
+        let stop = SequenceWords.stopBit
+        scenario("publishJob/idle") { words in outcome { () throws(ProtocolInterruption) in try Steps.publishJob(words, target: 5) } }
+        scenario("publishJob/wrapping", job: SequenceWords.sequenceMask) { words in
+            outcome { () throws(ProtocolInterruption) in try Steps.publishJob(words, target: 5) }
+        }
+        scenario("publishJob/stopped", job: stop | 4) { words in outcome { () throws(ProtocolInterruption) in try Steps.publishJob(words, target: 5) } }
+        scenario("advanceSequence/idle") { words in "\(Steps.advanceSequence(words, from: 0))" }
+        scenario("advanceSequence/stopped", job: stop | 4) { words in "\(Steps.advanceSequence(words, from: 4))" }
+        scenario("spinForTask/unchanged") { words in "\(Steps.spinForTask(words, taken: 0))" }
+        scenario("spinForTask/moved", job: 1) { words in "\(Steps.spinForTask(words, taken: 0))" }
+        scenario("parkForTask/moved", job: 1) { words in
+            parkedThreadReturnsAtOnce { Steps.parkForTask(words, taken: 0) } rescue: { CorrectSequenceSteps.raiseStop(words) }
+        }
+        scenario("parkForTask/unchanged-then-published") { words in
+            parkedThreadReturns(park: { Steps.parkForTask(words, taken: 0) },
+                                act: { _ = try? CorrectSequenceSteps.publishJob(words, target: 9); CorrectSequenceSteps.wakeForJob(words) },
+                                rescue: { CorrectSequenceSteps.raiseStop(words) })
+        }
+        scenario("take/next", job: 1) { words in
+            outcome { () throws(ProtocolInterruption) in try Steps.take(words, thread: 1, taken: 0, probe: NoProbe()) }
+        }
+        scenario("take/stopped", job: stop | 1) { words in
+            outcome { () throws(ProtocolInterruption) in try Steps.take(words, thread: 1, taken: 0, probe: NoProbe()) }
+        }
+        scenario("raiseStop/parked") { words in
+            parkedThreadReturns(park: { words.job.park(whileEqualTo: 0) }, act: { Steps.raiseStop(words) },
+                                rescue: { CorrectSequenceSteps.raiseStop(words) })
+        }
+        for thread in [0, 1] {
+            scenario("raiseStopAfterFailure/parked-thread\(thread)") { words in
+                parkedThreadReturns(park: { words.job.park(whileEqualTo: 0) },
+                                    act: { Steps.raiseStopAfterFailure(words, thread: thread) },
+                                    rescue: { CorrectSequenceSteps.raiseStop(words) })
+            }
+        }
+        scenario("wakeAfterStop/parked") { words in
+            parkedThreadReturns(park: { words.job.park(whileEqualTo: 0) },
+                                act: { words.job.word.pointer.pointee.store(stop, ordering: .relaxed); Steps.wakeAfterStop(words) },
+                                rescue: { CorrectSequenceSteps.raiseStop(words) })
+        }
+        scenario("wakeForJob/parked") { words in
+            parkedThreadReturns(park: { words.job.park(whileEqualTo: 0) },
+                                act: { words.job.word.pointer.pointee.store(1, ordering: .sequentiallyConsistent); Steps.wakeForJob(words) },
+                                rescue: { CorrectSequenceSteps.raiseStop(words) })
+        }
+        scenario("rescueWake/parked") { words in
+            parkedThreadReturns(park: { words.job.park(whileEqualTo: 0) }, act: { Steps.rescueWake(words) },
+                                rescue: { CorrectSequenceSteps.raiseStop(words) })
+        }
+        return observations
+    }
+}
+
+/// What each slot-reducer step does, scenario by scenario, for one steps type.
+enum SlotStepObservations {
+    static func observe<Steps: SlotSteps>(_ steps: Steps.Type) -> [String: String] {
+        var observations: [String: String] = [:]
+        func scenario(_ name: String, published: UInt64 = 0, contribution: UInt64 = 40, _ body: (SlotWords) -> String) {
+            let reducer = SlotReducerWith<Steps>(threadCount: 3, spinPolicy: .default)
+            let words = reducer.words
+            // relaxed, these: set up before the step runs, on this thread.
+            for slot in words.slots {
+                slot.sequence.pointer.pointee.store(published, ordering: .relaxed)
+                slot.contribution.value = contribution
+            }
+            let (result, operations) = ExplorationRecorder.recording { body(words) }
+            let after = words.slots.map { "\($0.sequence.pointer.pointee.load(ordering: .relaxed))/\($0.contribution.value)" }.joined(separator: ",")
+            observations[name] = "\(result); slots=\(after)" + (operations.isEmpty ? "" : "; \(operations)")
+        }
+        for thread in [0, 1, 2] {
+            scenario("publish/thread\(thread)", published: 4) { words in "\(Steps.publish(words, contribution: 9, thread: thread))" }
+            scenario("releaseSlot/thread\(thread)", published: 4) { words in
+                Steps.releaseSlot(words.slots[thread], job: 5)
+                return "returned"
+            }
+            scenario("awaitSlot/published-thread\(thread)", published: 2) { words in
+                "\(Steps.awaitSlot(words, thread: thread, job: 2, isStopped: { true }))"
+            }
+            scenario("awaitSlot/missing-stopped-thread\(thread)", published: 1) { words in
+                "\(Steps.awaitSlot(words, thread: thread, job: 2, isStopped: { true }))"
+            }
+            scenario("readSlot/thread\(thread)", contribution: 31) { words in "\(Steps.readSlot(words, thread: thread))" }
+            scenario("add/fits-thread\(thread)") { _ in outcome { () throws(ProtocolInterruption) in try Steps.add(2, to: 40, thread: thread) } }
+            scenario("add/overflows-thread\(thread)") { _ in
+                outcome { () throws(ProtocolInterruption) in try Steps.add(2, to: .max - 1, thread: thread) }
+            }
+            for job: UInt64 in [1, 2] {
+                scenario("isPublished/\(job)-thread\(thread)", published: 1) { words in "\(Steps.isPublished(words, thread: thread, job: job))" }
+            }
+        }
+        return observations
+    }
+}
+
+/// A step on a word that has already moved on must not sleep at all.
+private func parkedThreadReturnsAtOnce(_ park: @escaping @Sendable () -> Void, rescue: () -> Void) -> String {
+    let helper = NamedThread.startOrDie(name: "fidelity-park", park)
+    if helper.join(by: Deadline(seconds: TestTiming.oneRealSecond)) { return "returned" }
+    rescue()
+    if !helper.join(by: Deadline(seconds: 5)) { helper.detach() }
+    return "slept"
+}
+
+/// Runs a spin step on a helper thread: its result, or, if it parked instead of returning
+/// within a second, what it returned once `rescue` woke it.
+private func spinOnHelper(_ spin: @escaping @Sendable () -> Bool, rescue: () -> Void) -> String {
+    // 0: running; 1: returned false; 2: returned true.
+    let result = Atomic<Int>(0)
+    let helper = NamedThread.startOrDie(name: "fidelity-spin") {
+        // release: pairs with the acquiring loads below (after the join, for clarity).
+        result.store(spin() ? 2 : 1, ordering: .releasing)
+    }
+    let describe = { (value: Int) in value == 0 ? "still running" : "\(value == 2)" }
+    if helper.join(by: Deadline(seconds: TestTiming.oneRealSecond)) {
+        return "returned \(describe(result.load(ordering: .acquiring)))"
+    }
+    rescue()
+    if !helper.join(by: Deadline(seconds: 5)) { helper.detach() }
+    return "parked; after a wake returned \(describe(result.load(ordering: .acquiring)))"
 }
 
 /// What the shutdown step does, for one steps type: it settles workers that ended, and a

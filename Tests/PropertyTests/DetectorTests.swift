@@ -20,10 +20,12 @@ extension PropertyTests {
         }
 
         /// The reducer canaries the property tests must catch, with the finding each one must
-        /// raise. Each is the real `SpinLockReducer` with one step broken (`Sources/Canaries`).
+        /// raise. Each is a real reducer (`SpinLockReducer`, `SlotReducer`) with one step broken
+        /// (`Sources/Canaries`).
         static let reducerCanaries: [(Canary, Finding)] = [
             (.dropsContribution, .wrongResult), (.everyThreadReceivesTotal, .totalNotExactlyOnce),
             (.doubleDecrement, .countUnderflow), (.wrappingSum, .silentWrap),
+            (.wrappingGather, .silentWrap),
         ]
 
         @Test("Reducer detectors: each reducer canary is caught for the right reason",
@@ -39,6 +41,33 @@ extension PropertyTests {
                 ReducerHarness.run(reducer, rounds: rounds, readsWitnesses: canary == .dropsContribution)
             }
             expectFinding(finding, in: verdict, "\(canary.rawValue), \(threadCount) threads")
+        }
+
+        /// `early-gather` reads a slot's plain contribution while the slot's thread writes it: a
+        /// data race by design, which ThreadSanitizer reports as it should. `scripts/tsan.sh`
+        /// requires a test run free of reports, so this one runs without TSan only; the stress
+        /// self-test hunts the canary in every build.
+        @Test("Reducer detectors: early-gather, which sums the slots before they are in",
+              .disabled(if: TestTiming.isThreadSanitizerActive, "a data race by design: TSan would report the canary itself"),
+              arguments: [2, 4])
+        func earlyGather(threadCount: Int) {
+            let rounds = reducerRounds(threadCount: threadCount, seed: 1, randomRounds: 100)
+            let verdict = withWatchdog(seconds: 60, "early-gather") {
+                ReducerHarness.run(SlotReducerWith<EarlyGather>.self, rounds: rounds, readsWitnesses: false)
+            }
+            expectFinding(.wrongResult, in: verdict, "early-gather, \(threadCount) threads")
+        }
+
+        /// (`early-gather` is caught by the reducer harness and the stress driver, not here: a
+        /// caller that returns before its workers are done starts the next job under them, and
+        /// the scheduler's own precondition ends the process.)
+        @Test("Pool-level detectors: a pool built on a slot-reducer canary", arguments: [2, 4])
+        func poolWithSlotReducerCanary(threadCount: Int) {
+            let wrapped = withWatchdog(seconds: 60, "pool with a gather that wraps") {
+                PoolChecks.checkOverflowBoundary(SequenceScheduler.self, SlotReducerWith<WrappingGather>.self,
+                                                 threadCount: threadCount, excess: 1)
+            }
+            expectFinding(.silentWrap, in: wrapped, "wrap past UInt64.max")
         }
 
         @Test("Pool-level detectors: a pool built on a reducer canary", arguments: [2, 4])
@@ -91,6 +120,15 @@ extension PropertyTests {
             expectFinding(.parkedNotWoken, in: verdict, "wrong futex word")
         }
 
+        @Test("Parked-woken detector: unwoken-job, whose start wakes no parked worker", arguments: [1, 3])
+        func unwokenJob(workers: Int) {
+            let verdict = withWatchdog(seconds: 60, "unwoken-job") {
+                SchedulerHarness.checkParkedWorkersWake(SequenceSchedulerWith<UnwokenJob>.self, workers: workers, jobs: 2,
+                                                        seconds: TestTiming.oneRealSecond)
+            }
+            expectFinding(.parkedNotWoken, in: verdict, "no wake after publishing")
+        }
+
         @Test("Thread-leak detector: a pool that is never destroyed")
         func leakedPool() async {
             let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
@@ -112,6 +150,20 @@ extension PropertyTests {
             let rounds = reducerRounds(threadCount: 2, seed: 4, randomRounds: 200)
             let verdict = withWatchdog(seconds: 120, "relaxed reducer") {
                 ReducerHarness.run(SpinLockReducerWith<RelaxedPublication>.self, rounds: rounds)
+            }
+            expectNoFindings(verdict, "values stay right; only TSan sees the missing ordering")
+        }
+
+        /// The same for the slot reducer: run it with
+        /// `POOL_EXPECT_TSAN_REPORT=1 swift test --sanitize=thread --scratch-path .build-tsan-tests --filter relaxedSlotIsReportedByTSan`
+        /// and expect a "data race" report on a slot's contribution and a non-zero exit.
+        @Test("TSan witness detector: relaxed-slot, whose slot is published relaxed",
+              .enabled(if: getenv("POOL_EXPECT_TSAN_REPORT").map { String(cString: $0) == "1" } ?? false,
+                       "shows a ThreadSanitizer report; set POOL_EXPECT_TSAN_REPORT=1 under --sanitize=thread"))
+        func relaxedSlotIsReportedByTSan() {
+            let rounds = reducerRounds(threadCount: 2, seed: 4, randomRounds: 200)
+            let verdict = withWatchdog(seconds: 120, "relaxed slot") {
+                ReducerHarness.run(SlotReducerWith<RelaxedSlot>.self, rounds: rounds)
             }
             expectNoFindings(verdict, "values stay right; only TSan sees the missing ordering")
         }

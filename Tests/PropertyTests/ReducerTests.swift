@@ -18,14 +18,14 @@ func reducerRounds(threadCount: Int, seed: UInt64, randomRounds: Int) -> [[UInt6
 extension PropertyTests {
     @Suite("Reducer, driven alone")
     struct ReducerTests {
-        @Test("SpinLockReducer: one total, the sum, a count that never underflows, ordered witnesses",
-              arguments: threadCounts, TargetCase.randomSeeds)
-        func spinLockReducer(threadCount: Int, seed: UInt64) {
-            let rounds = reducerRounds(threadCount: threadCount, seed: seed, randomRounds: 150)
+        @Test("One total, the sum, each contribution counted once (a count that never underflows), ordered witnesses",
+              arguments: ReducerChoice.allCases, SeededRun.all)
+        func reducer(kind: ReducerChoice, run: SeededRun) {
+            let rounds = reducerRounds(threadCount: run.threadCount, seed: run.seed, randomRounds: 150)
             let verdict = withWatchdog(seconds: 60, "reducer harness") {
-                ReducerHarness.run(SpinLockReducer.self, rounds: rounds)
+                ReducerHarness.run(kind.type, rounds: rounds)
             }
-            expectNoFindings(verdict, "SpinLockReducer, \(threadCount) threads, seed \(seed)")
+            expectNoFindings(verdict, "\(kind), \(run.threadCount) threads, seed \(run.seed)")
         }
     }
 }

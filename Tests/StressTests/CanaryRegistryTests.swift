@@ -16,24 +16,29 @@ struct CanaryRegistryTests {
     @Test("One name: command line, steps type and dumps agree", arguments: Canary.allCases)
     func oneName(canary: Canary) throws {
         #expect(String(describing: canary.stepsType) == Self.typeName(of: canary))
-        switch canary.block {
-        case .futexScheduler:
+        if canary.block == .threadPool {
+            let shutdown = try #require(canary.shutdownSteps)
+            #expect(canary.schedulerType == nil && canary.reducerType == nil)
+            #expect(shutdown.variantName == canary.rawValue)
+        } else if canary.block.isScheduler {
             let scheduler = try #require(canary.schedulerType)
             #expect(canary.reducerType == nil)
             #expect(scheduler.name == canary.rawValue)
-            #expect(canary.brokenStep.hasPrefix("FutexSteps."))
-        case .spinLockReducer:
+        } else {
             let reducer = try #require(canary.reducerType)
             #expect(canary.schedulerType == nil)
             #expect(reducer.name == canary.rawValue)
-            #expect(canary.brokenStep.hasPrefix("SpinLockSteps."))
-        case .threadPool:
-            let steps = try #require(canary.shutdownSteps)
-            #expect(canary.schedulerType == nil && canary.reducerType == nil)
-            #expect(steps.variantName == canary.rawValue)
-            #expect(canary.brokenStep.hasPrefix("ShutdownSteps."))
         }
         if canary.block != .threadPool { #expect(canary.shutdownSteps == nil) }
+        let steps: String
+        switch canary.block {
+        case .futexScheduler: steps = "FutexSteps."
+        case .spinLockReducer: steps = "SpinLockSteps."
+        case .sequenceScheduler: steps = "SequenceSteps."
+        case .slotReducer: steps = "SlotSteps."
+        case .threadPool: steps = "ShutdownSteps."
+        }
+        #expect(canary.brokenStep.hasPrefix(steps))
     }
 
     @Test("Every canary has a detector; the stress driver hunts exactly those it must catch", arguments: Canary.allCases)
@@ -49,7 +54,10 @@ struct CanaryRegistryTests {
     func realNames() {
         #expect(FutexScheduler.name == "futex")
         #expect(SpinLockReducer.name == "spinlock")
+        #expect(SequenceScheduler.name == "sequence")
+        #expect(SlotReducer.name == "slot")
         #expect(CorrectFutexSteps.variantName == nil && CorrectSpinLockSteps.variantName == nil)
+        #expect(CorrectSequenceSteps.variantName == nil && CorrectSlotSteps.variantName == nil)
         #expect(CorrectShutdownSteps.variantName == nil && PoolConfiguration().shutdownSteps == CorrectShutdownSteps.self)
     }
 

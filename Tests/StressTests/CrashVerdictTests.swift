@@ -5,7 +5,7 @@ import StressKit
 import Testing
 
 /// What ends a run never loses what it found: a fatal signal in the driver is the verdict
-/// `crash` (exit 4) with the signal, the thread, the episode, job and configuration, every
+/// `crash` (exit 5) with the signal, the thread, the episode, job and configuration, every
 /// pool thread's last probe point and the replay line, in the text and in a complete JSON
 /// report; SIGINT and SIGTERM stop the run promptly with the verdict `interrupted` (exit 130,
 /// 143), the summary of what ran and its JSON.
@@ -53,7 +53,7 @@ struct CrashVerdictTests {
         return crash
     }
 
-    @Test("A trap in a pool thread: the stress executable ends with verdict crash, exit 4, the replay line and a complete JSON report")
+    @Test("A trap in a pool thread: the stress executable ends with verdict crash, exit 5, the replay line and a complete JSON report")
     func trapThroughTheExecutable() throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
@@ -68,13 +68,14 @@ struct CrashVerdictTests {
         let caller = try #require(crash.caller)
         let state = try #require(crash.callers.first { $0.caller == caller })
         #expect(state.episode == report.episode && state.jobIndex == report.jobIndex)
-        #expect(state.pool?.hasPrefix("claim-on-wake+spinlock futex x") == true)
+        // The canary replaces the futex scheduler; the reducer is drawn (spinlock or slot).
+        #expect(state.pool?.hasPrefix("claim-on-wake+") == true && state.pool?.contains(" futex+") == true, "pool: \(state.pool ?? "-")")
         #expect(!state.threads.isEmpty && state.threads.contains { $0.point != nil })
         #expect(crash.poolThread.map { $0 > 0 && $0 < state.threads.count } == true)
         let standardError = process.standardError
         #expect(standardError.contains("CRASH (crash) after "))
         #expect(standardError.contains("  replay: \(report.replay ?? "?")"))
-        #expect(process.standardOutput.contains("verdict: crash (exit 4)"))
+        #expect(process.standardOutput.contains("verdict: crash (exit 5)"))
         #expect(FileAccess.entries(of: folder.path).allSatisfy { !$0.path.contains(".tmp.") }, "a temporary report was left behind")
     }
 
@@ -164,10 +165,10 @@ struct CrashVerdictTests {
 
     @Test("Verdicts, exit codes and their documentation agree")
     func exitCodes() {
-        #expect(Verdict.crash.exitCode == 4 && StressExitCode.crash == 4)
+        #expect(Verdict.crash.exitCode == 5 && StressExitCode.crash == 5 && StressExitCode.coverageIncomplete == 4)
         #expect(StressExitCode.interrupted(by: SIGINT) == 130 && StressExitCode.interrupted(by: SIGTERM) == 143)
         #expect(Verdict.resourceLeak.exitCode == StressExitCode.violation)
-        #expect(!Verdict.interrupted.isFinding && !Verdict.passed.isFinding && Verdict.crash.isFinding)
-        for text in ["4 crash", "130/143 interrupted"] { #expect(StressOptions.usage.contains(text), "usage lacks '\(text)'") }
+        #expect(!Verdict.interrupted.isViolation && !Verdict.passed.isViolation && Verdict.crash.isViolation && Verdict.resourceLeak.isViolation)
+        for text in ["5 crash", "130/143 interrupted"] { #expect(StressOptions.usage.contains(text), "usage lacks '\(text)'") }
     }
 }

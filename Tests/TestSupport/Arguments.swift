@@ -7,15 +7,47 @@ import Testing
 package enum SchedulerChoice: String, CaseIterable, Codable, Sendable, CustomTestStringConvertible {
     case futex
     case basic
+    case sequence
 
     package var type: any InspectableScheduler.Type {
         switch self {
         case .futex: FutexScheduler.self
         case .basic: BasicScheduler.self
+        case .sequence: SequenceScheduler.self
         }
     }
 
     package var testDescription: String { rawValue }
+}
+
+/// The reducers every parameterized test runs over.
+package enum ReducerChoice: String, CaseIterable, Codable, Sendable, CustomTestStringConvertible {
+    case spinlock
+    case slot
+
+    package var type: any InspectableReducer.Type {
+        switch self {
+        case .spinlock: SpinLockReducer.self
+        case .slot: SlotReducer.self
+        }
+    }
+
+    package var testDescription: String { rawValue }
+}
+
+/// A scheduler and a reducer: the blocks of one pool (every pair, for the pool-level tests).
+package struct PoolBlocks: Hashable, Codable, Sendable, CustomTestStringConvertible {
+    package var scheduler: SchedulerChoice
+    package var reducer: ReducerChoice
+
+    package init(_ scheduler: SchedulerChoice, _ reducer: ReducerChoice) {
+        self.scheduler = scheduler
+        self.reducer = reducer
+    }
+
+    package static let all = SchedulerChoice.allCases.flatMap { scheduler in ReducerChoice.allCases.map { PoolBlocks(scheduler, $0) } }
+
+    package var testDescription: String { "\(scheduler.rawValue)+\(reducer.rawValue)" }
 }
 
 /// The thread counts of the issue: 1, 2, 3, 4, 8 (2 cores: 3 and more oversubscribe).

@@ -30,8 +30,11 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
         try probe.reach(.jobStarted, thread: 0, value: target)
         let value = try contribution(of: Share.of(thread: 0, threadCount: threadCount, target: target))
         if let total = try merge(thread: 0, contribution: value) { return total }
-        let scheduler = self.scheduler
-        return try reducer.waitForTotal(thread: 0, probe: probe, isStopped: { scheduler.isStopped })
+        // unowned(unsafe): this core holds the scheduler for as long as it runs a job. A
+        // strong capture costs a retain and a release of the scheduler per slot gathered:
+        // atomic writes to the line that holds the scheduler's words, which every worker
+        // reads, so one more cache-line transfer per job (docs/PROTOCOL.md, "Cache lines per job").
+        return try reducer.waitForTotal(thread: 0, probe: probe, isStopped: { [unowned(unsafe) scheduler] in scheduler.isStopped })
     }
 
     /// A job below the scheduler's minimum size, or on a 1-thread pool: the whole target is

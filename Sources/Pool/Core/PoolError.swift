@@ -56,4 +56,12 @@ public struct ReductionOverflow: Error, Hashable, Sendable, CustomStringConverti
         self.contribution = contribution
     }
     public var description: String { "sum overflow: \(partialSum) + \(contribution) exceeds UInt64.max" }
+
+    /// `partialSum + contribution`, or `.overflow`: what every reducer's `add` step does.
+    @inlinable
+    public static func checkedSum(_ partialSum: UInt64, _ contribution: UInt64) throws(ProtocolInterruption) -> UInt64 {
+        let (sum, overflow) = partialSum.addingReportingOverflow(contribution)
+        if overflow { throw .overflow(ReductionOverflow(partialSum: partialSum, contribution: contribution)) }
+        return sum
+    }
 }

@@ -17,9 +17,11 @@ import Glibc
 ///   The pool is then stopped: every later `run` throws `PoolError.stopped` at once.
 /// - **Shutdown.** `deinit` (or `shutdown`) raises stop and joins every worker, each within
 ///   `configuration.shutdownTimeout`, whatever state the pool is in.
-/// - **Cost.** With the futex scheduler and spinning workers a job costs a fraction of a
-///   microsecond: one compare-exchange for the caller, one fetch-sub and at most one lock
-///   swap per worker, no allocation, no syscall unless a worker has parked.
+/// - **Cost.** With spinning workers a job costs a fraction of a microsecond, no allocation
+///   and no syscall unless a worker has parked. With the standard blocks (`CountingPool`:
+///   sequence scheduler, slot reducer) the caller does one compare-exchange and each worker
+///   one releasing store, and one cache line travels each way per worker: the shape of the
+///   hand-off floor (docs/PROTOCOL.md, "Cache lines per job").
 /// - **Idle.** Workers spin for the spin policy's bound after a job, then park in the
 ///   kernel: an idle pool uses no CPU. The first job after that pays a wake-up (~15-30 µs).
 public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: ShareWork, Probe: PoolProbe>: ~Copyable {
@@ -160,8 +162,10 @@ private func reportShutdownFailure(_ error: any Error) {
     StandardError.write("Pool: \(error); the worker was detached and still holds the pool's shared state\n")
 }
 
-/// The standard pool: counts to N with the futex scheduler and the spin-lock reducer.
-public typealias CountingPool = ThreadPool<FutexScheduler, SpinLockReducer, CountingWork, NoProbe>
+/// The standard pool: counts to N with the sequence scheduler and the slot reducer, the
+/// fastest blocks the harness proves correct (docs/BENCH.md: about the hand-off floor's cost
+/// per job, where the seed's futex scheduler and spin-lock reducer cost about twice it).
+public typealias CountingPool = ThreadPool<SequenceScheduler, SlotReducer, CountingWork, NoProbe>
 
 extension ThreadPool where Reducer == SpinLockReducer, Probe == NoProbe {
     /// A pool with the standard reducer and no instrumentation.
@@ -170,10 +174,10 @@ extension ThreadPool where Reducer == SpinLockReducer, Probe == NoProbe {
     }
 }
 
-extension ThreadPool where Scheduler == FutexScheduler, Reducer == SpinLockReducer, Work == CountingWork, Probe == NoProbe {
+extension ThreadPool where Scheduler == SequenceScheduler, Reducer == SlotReducer, Work == CountingWork, Probe == NoProbe {
     /// The standard counting pool.
     public init(configuration: PoolConfiguration = PoolConfiguration()) throws(PoolError) {
-        try self.init(configuration: configuration, scheduler: FutexScheduler.self, reducer: SpinLockReducer.self,
+        try self.init(configuration: configuration, scheduler: SequenceScheduler.self, reducer: SlotReducer.self,
                       work: CountingWork(), probe: NoProbe())
     }
 }

@@ -13,6 +13,12 @@ public protocol InspectableReducer: ResultReducer {
 
     /// A snapshot for watchdogs: relaxed reads.
     var diagnostics: ReducerDiagnostics { get }
+
+    /// Whether the value a thread passes with `countDecremented` is a count of contributions
+    /// that every thread decrements in turn, so that one job's values are N − 1 ... 0, each
+    /// once (the spin-lock reducer). False for a reducer whose threads share no count (the
+    /// slot reducer: each passes 0 once its slot is published).
+    static var countsContributions: Bool { get }
 }
 
 public struct ReducerDiagnostics: Sendable, CustomStringConvertible {

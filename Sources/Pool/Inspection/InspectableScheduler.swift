@@ -11,6 +11,17 @@ public protocol InspectableScheduler: JobScheduler {
 
     /// A snapshot for watchdogs: relaxed reads, may be torn across fields.
     var diagnostics: SchedulerDiagnostics { get }
+
+    /// How a watchdog tells a lost wake-up: true if a thread parks on the value it last saw of
+    /// a word that moves on with every job (a barrier's generation, a job sequence), so that
+    /// it is asleep by mistake when `diagnostics.word` differs from the value it parked on;
+    /// false if it parks while no task is pending, so that it is asleep by mistake when
+    /// `diagnostics.pendingTasks` is not 0.
+    static var parksOnChangingWord: Bool { get }
+}
+
+extension InspectableScheduler {
+    public static var parksOnChangingWord: Bool { false }
 }
 
 /// What a watchdog needs to tell a stall from a lost wake-up.

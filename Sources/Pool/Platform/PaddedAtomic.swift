@@ -13,8 +13,12 @@ import Synchronization
 /// the operation read and wrote (docs/EXPLORATION.md). In every other build they are
 /// `@_transparent` forwards to the atomic, and compile to the bare instruction.
 ///
+/// Words that one thread writes in one step and others read right after may instead share a
+/// line on purpose: `init(_:label:in:slot:)` builds the word in a `SharedCacheLine`.
+///
 /// Ownership: a plain copyable handle. The building block that allocates it calls
-/// `deallocate()` exactly once, from its own `deinit`.
+/// `deallocate()` exactly once, from its own `deinit` (for a word built in a
+/// `SharedCacheLine`: the line's `deallocate()`, never the word's).
 @frozen
 public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
     /// Bytes reserved per word: two 64-byte lines.

@@ -4,7 +4,8 @@
 /// passes `jobStarted` instead of `taskClaimed`, and `allTasksClaimed` never; it parks only
 /// in `BasicScheduler`, whose barrier it waits in like every party (so it passes
 /// `beforePark` and `afterWake` there), never in `FutexScheduler`. The `value` passed with a
-/// point is documented per case; it is 0 where none is listed.
+/// point is documented per case; it is 0 where none is listed. `barrierCompleted`, last in
+/// the list, is off that path: only the last party of a `BasicScheduler` round passes it.
 public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// About to block in the kernel (futex). value: the value it will wait on (0 for the
     /// futex scheduler's task word, the round for a barrier's generation word).
@@ -23,15 +24,23 @@ public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case beforeMerge
     /// Any thread: holds the reducer's lock.
     case lockTaken
-    /// Any thread: decremented the reducer's remaining-thread count. value: the new count.
+    /// Any thread: its contribution is in the reducer's books. The spin-lock reducer: it
+    /// decremented the remaining-thread count, value: the new count. The slot reducer, which
+    /// has no shared count: it published its slot, value 0 (`InspectableReducer.countsContributions`).
     case countDecremented
     /// Any thread: about to release the reducer's lock (still holds it). Fired before the
     /// releasing store so that an owner check cannot race with the next taker.
     case lockReleasing
-    /// The one thread that finished last: holds the job's total. value: the total.
+    /// The one thread that receives the job's total (the one that finished last, or the caller
+    /// of a reducer that gathers the slots): holds it. value: the total.
     case totalReceived
     /// Any thread: has raised the stop signal after a failure.
     case stopRaised
+    /// The last party of a `StoppableBarrier` round: it completed the round (and woke the
+    /// parked parties, if any). value: the round's generation before the bump. The stress
+    /// driver counts who arrives last (docs/PROTOCOL.md, "Protocol races"); its fault plan
+    /// never targets this point.
+    case barrierCompleted
 
     public var description: String {
         switch self {
@@ -47,6 +56,7 @@ public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .lockReleasing: "lock releasing"
         case .totalReceived: "total received"
         case .stopRaised: "stop raised"
+        case .barrierCompleted: "barrier completed"
         }
     }
 

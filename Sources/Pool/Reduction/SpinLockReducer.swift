@@ -19,6 +19,7 @@ public typealias SpinLockReducer = SpinLockReducerWith<CorrectSpinLockSteps>
 /// replaced; `SpinLockReducer` takes the real ones.
 public final class SpinLockReducerWith<Steps: SpinLockSteps>: InspectableReducer {
     public static var name: String { Steps.variantName ?? "spinlock" }
+    public static var countsContributions: Bool { true }
 
     public let words: SpinLockWords
 

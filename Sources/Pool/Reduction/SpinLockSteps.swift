@@ -91,9 +91,7 @@ extension SpinLockSteps {
 
     @inlinable
     public static func add(_ contribution: UInt64, to sum: UInt64, thread: Int) throws(ProtocolInterruption) -> UInt64 {
-        let (newSum, overflow) = sum.addingReportingOverflow(contribution)
-        if overflow { throw .overflow(ReductionOverflow(partialSum: sum, contribution: contribution)) }
-        return newSum
+        try ReductionOverflow.checkedSum(sum, contribution)
     }
 
     @inlinable

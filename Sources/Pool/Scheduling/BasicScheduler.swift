@@ -14,6 +14,8 @@ import Synchronization
 public final class BasicScheduler: InspectableScheduler {
     public static var minimumJobSize: UInt64 { 1 }
     public static var name: String { "basic" }
+    /// A party parks on the generation it saw: it is asleep by mistake if the word moved on.
+    public static var parksOnChangingWord: Bool { true }
 
     @usableFromInline let request: PaddedAtomic<UInt64>
     public let barrier: StoppableBarrier

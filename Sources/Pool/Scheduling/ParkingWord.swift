@@ -32,6 +32,14 @@ public struct ParkingWord: Sendable {
         sleepers = PaddedAtomic(0, label: sleepersLabel)
     }
 
+    /// A parking word over words that already exist (in a `SharedCacheLine`, say); their
+    /// owner deallocates them, never this value.
+    public init(word: PaddedAtomic<UInt32>, sleepers: PaddedAtomic<UInt32>) {
+        self.word = word
+        self.sleepers = sleepers
+    }
+
+    /// Deallocates both words (only for a parking word built with `init(_:label:sleepersLabel:)`).
     public func deallocate() {
         word.deallocate()
         sleepers.deallocate()

@@ -55,6 +55,7 @@ public struct StoppableBarrier: Sendable {
             _ = word.wrappingAdd(2, ordering: .sequentiallyConsistent)
             generation.wakeAllIfSleeping()
             PoolTrace.log(thread, "barrier: round \(round >> 1) complete")
+            try probe.pass(.barrierCompleted, thread: thread, value: UInt64(round))
             return
         }
         while true {

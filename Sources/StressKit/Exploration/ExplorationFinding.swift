@@ -14,8 +14,9 @@ struct ExplorationFinding: Sendable, Equatable {
         init(_ verdict: Verdict) {
             switch verdict {
             case .wrongResult: self = .wrongResult
-            // Neither a resource budget nor interrupts reach an exploration's interceptor.
-            case .invariant, .passed, .resourceLeak, .interrupted: self = .invariant
+            // A schedule's findings come from the checks, which never judge coverage; neither
+            // a resource budget nor interrupts reach an exploration's interceptor.
+            case .invariant, .passed, .coverageIncomplete, .resourceLeak, .interrupted: self = .invariant
             case .stall, .lostWakeup: self = .deadlock
             case .crash: self = .crash
             }

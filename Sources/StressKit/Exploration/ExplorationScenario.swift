@@ -3,7 +3,7 @@ import Pool
 import PoolSupport
 
 /// The scenarios of `stress --explore`: the same kind of episode as the stress plan draws
-/// (a scheduler, 2 to 4 threads, jobs, faults at probe points, the stop that a fault raises,
+/// (a scheduler, a reducer, 2 to 4 threads, jobs, faults at probe points, the stop that a fault raises,
 /// and the shutdown at the end), drawn small enough that one schedule takes about a
 /// millisecond: a few jobs with small targets, no noise, no idle gaps, no long stalls (a
 /// delay is what the controller's choices already are) and no pinning.
@@ -13,14 +13,16 @@ import PoolSupport
 /// scenario, which no seed draws, replays too:
 ///
 ///     futex:3:12,5+throw-at-point@lock-taken/t1,0+throw-in-share@share/t2
+///     sequence+slot:2:7
 ///
-/// that is: scheduler, thread count, then the jobs' targets, each with its fault if any
-/// (`FaultKind` raw value, `@`, the probe point with dashes for spaces or `share`, `/t`, the
-/// thread).
+/// that is: scheduler (and `+reducer` when it is not the spin-lock reducer), thread count,
+/// then the jobs' targets, each with its fault if any (`FaultKind` raw value, `@`, the probe
+/// point with dashes for spaces or `share`, `/t`, the thread).
 public struct ExplorationScenarios: Sendable {
     public let seed: UInt64
     public let threadCounts: [Int]
     public let schedulers: [SchedulerKind]
+    public let reducers: [ReducerKind]
     public let faultRate: Double
     public let jobCounts: ClosedRange<Int>
 
@@ -28,10 +30,12 @@ public struct ExplorationScenarios: Sendable {
     /// controller explores anyway, and it would cost real time.
     static let faultKinds: [FaultKind] = [.shareThrow, .protocolThrow, .spuriousWake]
 
-    public init(seed: UInt64, threadCounts: [Int], schedulers: [SchedulerKind], faultRate: Double, jobCounts: ClosedRange<Int>) {
+    public init(seed: UInt64, threadCounts: [Int], schedulers: [SchedulerKind], reducers: [ReducerKind],
+                faultRate: Double, jobCounts: ClosedRange<Int>) {
         self.seed = seed
         self.threadCounts = threadCounts
         self.schedulers = schedulers
+        self.reducers = reducers
         self.faultRate = faultRate
         self.jobCounts = jobCounts
     }
@@ -39,6 +43,10 @@ public struct ExplorationScenarios: Sendable {
     /// Scenario `index`.
     public func episode(_ index: Int) -> Episode {
         var random = SplitMix64(seed: seed, stream: UInt64(index))
+        // The reducer from a stream of its own, as the stress plan draws it: a spin-lock-only
+        // exploration draws exactly the scenarios it drew before reducers were drawn.
+        var reducerRandom = SplitMix64(seed: seed, stream: StressPlan.reducerStream(of: index))
+        let reducer = reducerRandom.pick(reducers)
         let scheduler = random.pick(schedulers)
         let threadCount = random.pick(threadCounts)
         let jobCount = random.within(jobCounts)
@@ -58,12 +66,13 @@ public struct ExplorationScenarios: Sendable {
             }
             jobs.append(PlannedJob(target: target, gapMicroseconds: 0, fault: fault))
         }
-        return Self.episode(index: index, scheduler: scheduler, threadCount: threadCount, jobs: jobs)
+        return Self.episode(index: index, scheduler: scheduler, reducer: reducer, threadCount: threadCount, jobs: jobs)
     }
 
-    static func episode(index: Int, scheduler: SchedulerKind, threadCount: Int, jobs: [PlannedJob]) -> Episode {
-        Episode(index: index, scheduler: scheduler, threadCount: threadCount, spin: .standard, pinning: false,
-                noiseLevel: 0, jobs: jobs)
+    static func episode(index: Int, scheduler: SchedulerKind, reducer: ReducerKind, threadCount: Int,
+                        jobs: [PlannedJob]) -> Episode {
+        Episode(index: index, scheduler: scheduler, reducer: reducer, threadCount: threadCount, spin: .standard,
+                pinning: false, noiseLevel: 0, jobs: jobs)
     }
 }
 
@@ -75,7 +84,8 @@ extension Episode {
             let point = fault.kind == .shareThrow ? "share" : ScenarioText.name(of: fault.point)
             return "\(job.target)+\(fault.kind.rawValue)@\(point)/t\(fault.thread)"
         }
-        return "\(scheduler.rawValue):\(threadCount):" + jobTexts.joined(separator: ",")
+        let blocks = reducer == .spinlock ? scheduler.rawValue : "\(scheduler.rawValue)+\(reducer.rawValue)"
+        return "\(blocks):\(threadCount):" + jobTexts.joined(separator: ",")
     }
 }
 
@@ -90,9 +100,11 @@ public enum ScenarioText {
     /// what is wrong.
     public static func parse(_ text: String, index: Int = 0) throws(StressUsageError) -> Episode {
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, let scheduler = SchedulerKind(rawValue: String(parts[0])),
+        let blocks = parts.first.map { $0.split(separator: "+", maxSplits: 1).map(String.init) } ?? []
+        guard parts.count == 3, let scheduler = blocks.first.flatMap(SchedulerKind.init(rawValue:)),
+              let reducer = blocks.count == 2 ? ReducerKind(rawValue: blocks[1]) : .spinlock,
               let threadCount = Int(parts[1]), (2...ScheduleRunLimits.maximumThreads).contains(threadCount) else {
-            throw StressUsageError("--scenario needs SCHEDULER:THREADS:JOBS with a scheduler (basic, futex) and 2 ... \(ScheduleRunLimits.maximumThreads) threads, like futex:3:12,5; not '\(text)'")
+            throw StressUsageError("--scenario needs SCHEDULER[+REDUCER]:THREADS:JOBS with a scheduler (\(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", "))), a reducer (\(ReducerKind.allCases.map(\.rawValue).joined(separator: ", ")); default spinlock) and 2 ... \(ScheduleRunLimits.maximumThreads) threads, like futex:3:12,5 or sequence+slot:2:7; not '\(text)'")
         }
         var jobs: [PlannedJob] = []
         for jobText in parts[2].split(separator: ",") {
@@ -105,7 +117,7 @@ public enum ScenarioText {
             jobs.append(PlannedJob(target: target, gapMicroseconds: 0, fault: fault))
         }
         guard !jobs.isEmpty else { throw StressUsageError("--scenario needs at least one job, like futex:2:5; '\(text)' has none") }
-        return ExplorationScenarios.episode(index: index, scheduler: scheduler, threadCount: threadCount, jobs: jobs)
+        return ExplorationScenarios.episode(index: index, scheduler: scheduler, reducer: reducer, threadCount: threadCount, jobs: jobs)
     }
 
     static func parseFault(_ text: String, threadCount: Int, in scenario: String) throws(StressUsageError) -> PlannedFault {

@@ -44,17 +44,21 @@ struct ExplorationSetup {
             throw StressUsageError("--explore needs thread counts from 2 to \(ScheduleRunLimits.maximumThreads) (a pool of 1 runs no worker); --threads gave \(requested)")
         }
         let schedulers = StressPlan.schedulers(for: options.variant, requested: options.schedulers)
+        let reducers = StressPlan.reducers(for: options.variant, requested: options.reducers)
         let faultRate = arguments.contains("--faults") ? options.faultRate : Self.defaultFaultRate
         let jobs = exploration.jobs.map { $0...$0 } ?? 1...3
         scenarios = ExplorationScenarios(seed: seed, threadCounts: threadCounts, schedulers: schedulers,
-                                         faultRate: faultRate, jobCounts: jobs)
+                                         reducers: reducers, faultRate: faultRate, jobCounts: jobs)
         if let text = exploration.scenario {
             if let index = Int(text), index >= 0 {
                 fixedEpisode = scenarios.episode(index)
             } else {
                 let episode = try ScenarioText.parse(text)
-                if options.variant?.block == .futexScheduler && episode.scheduler != .futex {
-                    throw StressUsageError("--variant \(options.variant!.rawValue) replaces the futex scheduler; --scenario '\(text)' uses \(episode.scheduler.rawValue)")
+                // A canary replaces one block: the scenario must use that block.
+                if let variant = options.variant,
+                   !StressPlan.schedulers(for: variant, requested: [episode.scheduler]).contains(episode.scheduler)
+                    || !StressPlan.reducers(for: variant, requested: [episode.reducer]).contains(episode.reducer) {
+                    throw StressUsageError("--variant \(variant.rawValue) replaces \(variant.block.rawValue); --scenario '\(text)' uses \(episode.scheduler.rawValue)+\(episode.reducer.rawValue)")
                 }
                 fixedEpisode = episode
             }

@@ -34,6 +34,8 @@ enum MergeOutcome: Equatable, CustomStringConvertible {
 
     var total: UInt64 { if case .total(let value) = self { value } else { 0 } }
 
+    var isTotal: Bool { if case .total = self { true } else { false } }
+
     var description: String {
         switch self {
         case .pending: "pending"
@@ -49,12 +51,20 @@ enum MergeOutcome: Equatable, CustomStringConvertible {
 ///
 /// Each round, this thread resets the reducer and releases the N threads (a releasing
 /// round number); each writes its contribution to plain witness memory, then calls
-/// `threadDone`. The thread that receives the total reads every witness: if the reducer
-/// does not order the other threads' writes before the total (release/acquire), that read
-/// is a data race that ThreadSanitizer reports, even when every value happens to be right.
+/// `threadDone`. Thread 0 plays the pool's caller: when its own `threadDone` returned no
+/// total, it calls `waitForTotal`, as `ThreadPool.run` does. The thread that receives the
+/// total (the one whose `threadDone` returned it, or thread 0 in a reducer that gathers at the
+/// caller), and thread 0 once it has the total, read every witness: if the reducer does not
+/// order the other threads' writes before the total (release/acquire), that read is a data
+/// race that ThreadSanitizer reports, even when every value happens to be right.
+///
+/// Thread 0's wait gives up (its `isStopped` turns true) once every other thread has returned
+/// from its `threadDone` of the round: a correct reducer's total is complete by then, so only
+/// a broken one is still incomplete, and the round ends in bounded time either way.
 enum ReducerHarness {
     /// Each thread's outcome of the round, in plain words (written by that thread, read by
-    /// the coordinator after its acquiring load of the finished count).
+    /// the coordinator after its acquiring load of the finished count); index N is thread
+    /// 0's `waitForTotal` (`.pending` if it did not call it).
     final class Outcomes: Sendable {
         private let codes: PlainWords
         private let totals: PlainWords
@@ -80,8 +90,10 @@ enum ReducerHarness {
 
     /// Runs one round per element of `rounds` (the contributions of threads 0 ..< N) and
     /// grades each: exactly one thread receives the total; it equals the sum (the
-    /// sequential result) and what the witnesses hold; the count visits N-1 ... 0 once each
-    /// (never wraps); a sum beyond UInt64.max throws `.overflow` and delivers no total.
+    /// sequential result) and what the witnesses hold, and so does the total thread 0 ends
+    /// up with; each thread's contribution is counted once (a counting reducer's count
+    /// visits N-1 ... 0 once each, never wraps); a sum beyond UInt64.max throws `.overflow`
+    /// and delivers no total. Stops at the first round with a finding.
     ///
     /// `readsWitnesses: false` keeps broken reducers that hand out early totals from
     /// racing on the witnesses, so that they fail by value, not by a TSan report.
@@ -95,10 +107,12 @@ enum ReducerHarness {
         let probe = RecordingProbe(log: log)
         let witnesses = PlainWords(count: threadCount)
         let witnessSums = PlainWords(count: threadCount)
-        let outcomes = Outcomes(count: threadCount)
+        let outcomes = Outcomes(count: threadCount + 1)
         // [0]: rounds released, [1]: merges finished, [2]: abandoned.
         let gate = AtomicCounters(count: 3)
         let deadline = Deadline(seconds: seconds)
+
+        @Sendable func witnessSum() -> UInt64 { (0..<threadCount).reduce(0) { $0 &+ witnesses[$1] } }
 
         let threads = (0..<threadCount).map { thread in
             NamedThread.startOrDie(name: "reducer-\(thread)") {
@@ -113,14 +127,19 @@ enum ReducerHarness {
                     do throws(ProtocolInterruption) {
                         if let total = try reducer.threadDone(contribution: contribution, thread: thread, probe: probe) {
                             outcome = .total(total)
-                            if readsWitnesses {
-                                witnessSums[thread] = (0..<threadCount).reduce(0) { $0 &+ witnesses[$1] }
-                            }
+                            if readsWitnesses { witnessSums[thread] = witnessSum() }
                         }
                     } catch .overflow {
                         outcome = .overflow
                     } catch {
                         outcome = .interrupted
+                    }
+                    if thread == 0 && outcome == .noTotal {
+                        outcomes[threadCount] = waitForTotal(reducer, probe: probe, giveUp: {
+                            // acquire: pairs with the other threads' releasing count of finished merges.
+                            gate.loadAcquiring(1) >= threadCount * round + threadCount - 1 || gate[2] != 0 || deadline.hasPassed
+                        })
+                        if case .total = outcomes[threadCount], readsWitnesses { witnessSums[0] = witnessSum() }
                     }
                     outcomes[thread] = outcome
                     // release (pairs with the coordinator's acquiring load): the outcome
@@ -133,6 +152,8 @@ enum ReducerHarness {
         var verdict = CheckVerdict()
         for round in rounds.indices {
             log.resetRound()
+            let receiptsBefore = (0..<threadCount).map { log.reaches(.totalReceived, thread: $0) }
+            let contributionsBefore = (0..<threadCount).map { log.reaches(.countDecremented, thread: $0) }
             reducer.reset(threadCount: threadCount)
             outcomes.clear()
             witnessSums.fill(0)
@@ -143,9 +164,12 @@ enum ReducerHarness {
                 verdict.report(.timeout, "round \(round): only \(gate.loadAcquiring(1) - threadCount * round) of \(threadCount) merges returned; reducer \(reducer.diagnostics)")
                 break
             }
-            verdict.absorb(grade(round: rounds[round], reducer: reducer, log: log, outcomes: outcomes,
-                                 witnessSums: readsWitnesses ? witnessSums : nil),
+            let receivers = (0..<threadCount).filter { log.reaches(.totalReceived, thread: $0) > receiptsBefore[$0] }
+            let contributions = (0..<threadCount).map { log.reaches(.countDecremented, thread: $0) - contributionsBefore[$0] }
+            verdict.absorb(grade(round: rounds[round], reducer: reducer, log: log, outcomes: outcomes, receivers: receivers,
+                                 contributions: contributions, witnessSums: readsWitnesses ? witnessSums : nil),
                            context: "round \(round) of \(Reducer.name), \(threadCount) threads")
+            if !verdict.passed { break }
         }
         gate.store(2, 1)
         let stuck = threads.joinAll(by: Deadline(seconds: 5))
@@ -154,33 +178,60 @@ enum ReducerHarness {
         return verdict
     }
 
+    /// Thread 0's `waitForTotal`, as an outcome.
+    private static func waitForTotal<Reducer: InspectableReducer>(
+        _ reducer: Reducer, probe: RecordingProbe, giveUp: () -> Bool
+    ) -> MergeOutcome {
+        do throws(ProtocolInterruption) {
+            return .total(try reducer.waitForTotal(thread: 0, probe: probe, isStopped: giveUp))
+        } catch .overflow {
+            return .overflow
+        } catch {
+            return .interrupted
+        }
+    }
+
     private static func grade<Reducer: InspectableReducer>(
-        round contributions: [UInt64], reducer: Reducer, log: ProbeLog,
-        outcomes: Outcomes, witnessSums: PlainWords?
+        round contributions: [UInt64], reducer: Reducer, log: ProbeLog, outcomes: Outcomes,
+        receivers: [Int], contributions counted: [Int], witnessSums: PlainWords?
     ) -> CheckVerdict {
         var verdict = CheckVerdict()
         let threads = contributions.indices
+        let callerWait = outcomes[threads.count]
+        let all = threads.map { outcomes[$0] } + [callerWait]
         let exactSum = contributions.reduce(UInt128(0)) { $0 + UInt128($1) }
-        let receivers = threads.filter { if case .total = outcomes[$0] { true } else { false } }
+        let returnedTotals = threads.filter { outcomes[$0].isTotal }
+        // A thread whose merge threw (an overflow refused under the lock) may not have counted.
+        let threw = threads.filter { outcomes[$0] == .overflow || outcomes[$0] == .interrupted }
+        verdict.check(threads.allSatisfy { counted[$0] == 1 || (counted[$0] == 0 && threw.contains($0)) }, .totalNotExactlyOnce,
+                      "threads passed countDecremented \(counted) times (each must pass it once per job; threads \(threw) threw)")
         guard exactSum <= UInt128(UInt64.max) else {
-            verdict.check(receivers.isEmpty, .silentWrap,
-                          "sum \(exactSum) exceeds UInt64.max, yet threads \(receivers) received \(receivers.map { outcomes[$0] })")
-            verdict.check(threads.contains { outcomes[$0] == .overflow }, .silentWrap,
-                          "sum \(exactSum) exceeds UInt64.max, yet no thread threw .overflow: \(threads.map { outcomes[$0] })")
+            verdict.check(receivers.isEmpty && returnedTotals.isEmpty && !callerWait.isTotal, .silentWrap,
+                          "sum \(exactSum) exceeds UInt64.max, yet threads \(receivers) received a total; outcomes \(all)")
+            verdict.check(all.contains(.overflow), .silentWrap,
+                          "sum \(exactSum) exceeds UInt64.max, yet no thread threw .overflow: \(all)")
             return verdict
         }
         let sum = UInt64(exactSum)
         verdict.check(receivers.count == 1, .totalNotExactlyOnce,
-                      "\(receivers.count) threads (\(receivers)) received a total; outcomes \(threads.map { outcomes[$0] })")
-        for thread in receivers {
+                      "\(receivers.count) threads (\(receivers)) received a total; outcomes \(all)")
+        verdict.check(returnedTotals.count <= 1, .totalNotExactlyOnce,
+                      "\(returnedTotals.count) threadDone calls (threads \(returnedTotals)) returned a total; at most one may")
+        for thread in returnedTotals {
             verdict.check(outcomes[thread] == .total(sum), .wrongResult, "thread \(thread) received \(outcomes[thread]), expected total \(sum)")
             if let witnessSums {
                 verdict.check(witnessSums[thread] == sum, .wrongResult,
                               "thread \(thread) read witnesses summing to \(witnessSums[thread]), expected \(sum)")
             }
         }
-        let failed = threads.filter { outcomes[$0] == .overflow || outcomes[$0] == .interrupted }
-        verdict.check(failed.isEmpty, .wrongError, "threads \(failed) threw although the sum \(sum) fits")
+        if callerWait != .pending {
+            verdict.check(callerWait == .total(sum), .wrongResult, "thread 0's waitForTotal ended with \(callerWait), expected total \(sum)")
+            if let witnessSums, callerWait == .total(sum) {
+                verdict.check(witnessSums[0] == sum, .wrongResult,
+                              "thread 0 read witnesses summing to \(witnessSums[0]) after waitForTotal, expected \(sum)")
+            }
+        }
+        verdict.check(threw.isEmpty, .wrongError, "threads \(threw) threw although the sum \(sum) fits")
         verdict.check(reducer.isComplete && reducer.result == sum, .wrongResult,
                       "after the round: isComplete \(reducer.isComplete), result \(reducer.result), expected \(sum)")
         let totals = log.totalsReceived.load(ordering: .relaxed)
@@ -189,7 +240,7 @@ enum ReducerHarness {
             let probed = log.lastTotal.load(ordering: .relaxed)
             verdict.check(probed == sum, .wrongResult, "probe saw total \(probed), expected \(sum)")
         }
-        verdict.absorb(log.countVerdict(), context: "count")
+        if Reducer.countsContributions { verdict.absorb(log.countVerdict(), context: "count") }
         return verdict
     }
 }
