@@ -28,6 +28,7 @@ enum CSVReport {
         switch kind {
         case .sequential: "sequential"
         case .floor(let pinned): pinned ? "floor-pinned" : "floor"
+        case .lockedPublishFloor: "floor-locked-publish"
         case .pool(let scheduler, let reducer, _, let probe): "pool-\(scheduler)-\(reducer)\(probe ? "-callprobe" : "")"
         case .concurrentPerform: "concurrentPerform"
         case .taskGroup: "taskGroup"

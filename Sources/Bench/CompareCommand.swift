@@ -16,7 +16,7 @@ struct CompareCommand {
         output.append(line)
     }
 
-    /// The pool variants, per thread count: the floor; the standard pool through its own
+    /// The pool variants, per thread count: the floor (and the floor with a locked publish); the standard pool through its own
     /// initialiser (which Pool specialises itself) and the same blocks through the generic
     /// one; the probe-cost pair's CallProbe half; the seed's design (futex + spin lock) and
     /// the two mixes, which tell what each block is worth; the barrier scheduler; pinned
@@ -28,6 +28,7 @@ struct CompareCommand {
         for (position, threads) in threadCounts.enumerated() {
             variants.append(FloorVariant(threadCount: threads))
             if options.pinning { variants.append(FloorVariant(threadCount: threads, pinned: true)) }
+            variants.append(FloorVariant(threadCount: threads, lockedPublish: true))
             variants.append(try StandardPoolVariant(
                 threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy, label: "countingpool/\(threads)",
                 make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))

@@ -28,6 +28,13 @@ import Synchronization
 /// sample exactly as a pool's do. The workers start with the first sample and end with the
 /// variant.
 ///
+/// Locked publish (`floor/T/locked`): the caller publishes as `SequenceScheduler` does, with a
+/// seq_cst compare-exchange of the job word and then a seq_cst load of a sleeper count on the
+/// same line (the publisher's half of `ParkingWord`'s Dekker pair, which a pool whose workers
+/// park needs). A plain releasing store leaves the caller free to compute its share while the
+/// line travels; a locked instruction holds it until the line is its own. Its ratio to the
+/// floor is what that one step costs (docs/BENCH.md, "Where the time goes").
+///
 /// Pinned (`floor/T/pin`), worker i pins itself to allowed CPU i and the caller runs on a
 /// helper thread pinned to allowed CPU 0, as in a pinned pool: the floor without the luck of
 /// where the kernel puts its threads. Unchecked Sendable: the pinned measurement runs on that
@@ -37,6 +44,7 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
     let threadCount: Int
     let kind: VariantKind
     private let cpus: [Int]?
+    private let lockedPublish: Bool
 
     /// The job line: sequence (atomic) at offset 0, target (plain) at offset 8.
     private let jobLine: UnsafeMutableRawPointer
@@ -56,10 +64,12 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
     /// Checks before a waiting thread starts yielding: the busy phase of `SpinPolicy.default`.
     private static let busyChecks = SpinPolicy.default.busyChecks
 
-    init(threadCount: Int, pinned: Bool = false) {
+    init(threadCount: Int, pinned: Bool = false, lockedPublish: Bool = false) {
+        precondition(!(pinned && lockedPublish), "FloorVariant: the locked-publish floor is unpinned only")
         self.threadCount = threadCount
-        kind = .floor(pinned: pinned)
-        name = "floor/\(threadCount)\(pinned ? "/pin" : "")"
+        self.lockedPublish = lockedPublish
+        kind = lockedPublish ? .lockedPublishFloor : .floor(pinned: pinned)
+        name = "floor/\(threadCount)\(pinned ? "/pin" : "")\(lockedPublish ? "/locked" : "")"
         cpus = pinned ? CPUAffinity.allowedCPUs() : nil
         jobLine = Self.allocateLine()
         doneLines = (0..<threadCount).map { _ in Self.allocateLine() }
@@ -76,8 +86,8 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
     }
 
     private static func allocateLine() -> UnsafeMutableRawPointer {
-        let line = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
-        line.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
+        // A page each, as the pools' words (`IsolatedPage`): the floor's layout is the best one.
+        let line = IsolatedPage.allocate()
         line.bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
         return line
     }
@@ -119,8 +129,27 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
 
     @inline(__always)
     private func publish(_ value: UInt64) {
-        // release: publishes the target to the workers' acquiring spins.
-        Self.sequenceWord(jobLine).pointee.store(value, ordering: .releasing)
+        let word = Self.sequenceWord(jobLine)
+        guard lockedPublish else {
+            // release: publishes the target to the workers' acquiring spins.
+            word.pointee.store(value, ordering: .releasing)
+            return
+        }
+        // relaxed: only the caller writes the job word.
+        let current = word.pointee.load(ordering: .relaxed)
+        // seq_cst, as `SequenceSteps.advanceSequence`: its release half publishes the target
+        // to the workers' acquiring spins. It cannot fail: nobody else writes the word.
+        _ = word.pointee.compareExchange(expected: current, desired: value,
+                                         successOrdering: .sequentiallyConsistent, failureOrdering: .relaxed)
+        // seq_cst, as `ParkingWord.wakeAllIfSleeping`'s load of the sleeper count, on the job
+        // line like `SequenceWords.job.sleepers`. Nobody parks on it here: the floor's workers
+        // park on the park line, and only between samples; the load is the step's cost.
+        _ = Self.sleeperCount(jobLine).pointee.load(ordering: .sequentiallyConsistent)
+    }
+
+    /// The job line's sleeper count (offset 16), read by the locked publish only.
+    private static func sleeperCount(_ line: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Atomic<UInt32>> {
+        (line + 16).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
     }
 
     private func startWorkers() {

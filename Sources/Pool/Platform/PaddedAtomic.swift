@@ -1,11 +1,12 @@
 import Synchronization
 
-/// One atomic word alone on its own pair of cache lines, at an address that never moves.
+/// One atomic word alone on its own page (`IsolatedPage`), at an address that never moves.
 ///
 /// Why not a `let` Atomic inside a class: the futex calls need the word's address, and
 /// `Atomic` has no public address API; and words written by different threads (the task
 /// word, the reducer's lock) must not share a line, or every write by one thread would
-/// evict the others' copies (false sharing). 128 bytes covers the adjacent-line prefetcher.
+/// evict the others' copies (false sharing); a page of its own also keeps the prefetchers
+/// from pulling the word in with a neighbour (`IsolatedPage`).
 ///
 /// Every operation of the pool's protocol goes through the methods below, never through
 /// `pointer` directly: in an exploration build (`--traits Exploration`) each of them is a
@@ -21,8 +22,6 @@ import Synchronization
 /// `SharedCacheLine`: the line's `deallocate()`, never the word's).
 @frozen
 public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
-    /// Bytes reserved per word: two 64-byte lines.
-    public static var footprint: Int { 128 }
 
     /// The atomic itself. Code of the protocol uses the methods below instead, so that an
     /// exploration build sees the operation; harness code that only observes may use it.
@@ -31,7 +30,7 @@ public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
     /// `label` names the word in exploration traces ("task", "lock", ...). Only exploration
     /// builds keep it (in the word's own padding, see `ExplorationWordLabel`).
     public init(_ initialValue: Value, label: StaticString = "word") {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: Self.footprint, alignment: Self.footprint)
+        let raw = IsolatedPage.allocate()
         pointer = raw.bindMemory(to: Atomic<Value>.self, capacity: 1)
         pointer.initialize(to: Atomic(initialValue))
         #if Exploration
@@ -145,7 +144,7 @@ public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Value>
 
     public init(_ initialValue: Value) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
+        let raw = IsolatedPage.allocate()
         pointer = raw.bindMemory(to: Value.self, capacity: 1)
         pointer.initialize(to: initialValue)
     }

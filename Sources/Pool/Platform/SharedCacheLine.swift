@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A 128-byte block whose first 64-byte line holds up to four words that a protocol wants to
+/// A block (an `IsolatedPage`) whose first 64-byte line holds up to four words that a protocol wants to
 /// move between threads together: one cache-line transfer carries all of them.
 ///
 /// Why: `PaddedAtomic` gives each word its own lines so that words written by different
@@ -14,7 +14,8 @@ import Synchronization
 /// Layout: slot `s` (0 ..< 4) is the 16 bytes at offset `16 s` of the first line, enough for
 /// any word of up to 8 bytes. The second line holds nothing the protocol touches (in an
 /// exploration build it holds the slots' labels, at `64 + 16 s`, see `ExplorationWordLabel`)
-/// and keeps the adjacent-line prefetcher from pairing the block with a neighbour.
+/// and, with the rest of the page, keeps the prefetchers from pulling the block in with a
+/// neighbour (`IsolatedPage`).
 ///
 /// Ownership: the block owns its memory. Words built in it (`PaddedAtomic(_:label:in:slot:)`,
 /// `PaddedCell(_:in:slot:)`) are views: the building block that allocated the block calls
@@ -31,8 +32,7 @@ public struct SharedCacheLine: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
 
     public init() {
-        base = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
+        base = IsolatedPage.allocate()
     }
 
     /// The address of slot `slot`, for a word of `size` bytes aligned to `alignment`.
