@@ -18,7 +18,7 @@ struct CompareCommand {
 
     /// The pool variants, per thread count: the floor (and the floor with a locked publish); the standard pool through its own
     /// initialiser (which Pool specialises itself) and the same blocks through the generic
-    /// one; the probe-cost pair's CallProbe half; the seed's design (futex + spin lock) and
+    /// one; the probe-cost pair's CallProbe half; the book's design (futex + spin lock) and
     /// the two mixes, which tell what each block is worth; the barrier scheduler; pinned
     /// pools; then the other ways to run a job.
     static func buildVariants(options: BenchOptions, probeCostOnly: Bool) throws(PoolError) -> [any JobVariant] {

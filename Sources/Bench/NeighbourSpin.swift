@@ -8,7 +8,7 @@ import Synchronization
 /// to a hand-off, and why (docs/BENCH.md, "A neighbour that spins").
 ///
 /// For each variant (the floor, the standard pool unpinned and pinned, the standard pool with
-/// a spin policy that yields at once, the seed's futex + spin-lock pool) and each scenario
+/// a spin policy that yields at once, the book's futex + spin-lock pool) and each scenario
 /// (alone; next to one unpinned spinning thread; next to one spinning thread pinned to the
 /// CPU the pinned pool gives its worker), interleaved over repetitions: jobs at N = 1 back to
 /// back for about `sampleNanoseconds`, the time per job, and the context switches per job of

@@ -164,7 +164,7 @@ private func reportShutdownFailure(_ error: any Error) {
 
 /// The standard pool: counts to N with the sequence scheduler and the slot reducer, the
 /// fastest blocks the harness proves correct (docs/BENCH.md: about the hand-off floor's cost
-/// per job, where the seed's futex scheduler and spin-lock reducer cost about twice it).
+/// per job, where the book's futex scheduler and spin-lock reducer cost about twice it).
 public typealias CountingPool = ThreadPool<SequenceScheduler, SlotReducer, CountingWork, NoProbe>
 
 extension ThreadPool where Reducer == SpinLockReducer, Probe == NoProbe {
