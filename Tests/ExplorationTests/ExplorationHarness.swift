@@ -19,8 +19,7 @@ enum ExplorationHarness {
         TrapCatcher.install()
         var options = StressOptions()
         options.variant = variant
-        options.seconds = 1e9
-        let context = RunContext(options: options, seed: 1, callerThreads: 1, findingInterceptor: Explorer.interceptor)
+        let context = RunContext.exploring(options: options, seed: 1, findingInterceptor: Explorer.interceptor)
         let settings = ScheduleRun.Settings(spuriousWakeBudget: spuriousWakes, stepsPerProgress: maxSteps, tracing: false)
         return Explorer(context: context, settings: settings, backstopSeconds: 60, onBackstop: { run, label in
             preconditionFailure("exploration backstop in a test: \(label) did not end in 60 s; \(run.describeAll())")

@@ -38,11 +38,8 @@ struct ExplorationSearch {
 
     init(setup: ExplorationSetup) {
         self.setup = setup
-        var contextOptions = setup.options
         // The checks never end a schedule for time: only the explorer watches the clock.
-        contextOptions.seconds = 1e9
-        context = RunContext(options: contextOptions, seed: setup.seed, callerThreads: 1,
-                             findingInterceptor: Explorer.interceptor)
+        context = RunContext.exploring(options: setup.options, seed: setup.seed, findingInterceptor: Explorer.interceptor)
         let backstop = setup.options.watchdogSeconds
         explorer = Explorer(context: context, settings: setup.settings, backstopSeconds: backstop,
                             onBackstop: { [setup] run, label in Self.backstop(run, label, setup: setup, seconds: backstop) })
