@@ -1,5 +1,6 @@
 import CPoolSupport
 import Glibc
+import Pool
 import Synchronization
 
 /// Notes in the run's shared state (`SharedRunState`) which thread dies of a fatal signal,
@@ -74,9 +75,8 @@ enum FatalSignalRecorder {
                 record[Word.address.rawValue].store(address, ordering: .relaxed)
                 record[Word.threadID.rawValue].store(UInt64(UInt32(bitPattern: cpool_gettid())), ordering: .relaxed)
                 record[Word.threadHandle.rawValue].store(UInt64(pthread_self()), ordering: .relaxed)
-                var now = timespec()
-                clock_gettime(CLOCK_MONOTONIC, &now)
-                record[Word.time.rawValue].store(UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec), ordering: .relaxed)
+                // clock_gettime is async-signal-safe, and MonotonicClock is only that call.
+                record[Word.time.rawValue].store(MonotonicClock.nanoseconds(), ordering: .relaxed)
                 if let nameStorage {
                     let descriptor = open(UnsafeRawPointer(threadNamePath.utf8Start).assumingMemoryBound(to: CChar.self), O_RDONLY)
                     if descriptor >= 0 {

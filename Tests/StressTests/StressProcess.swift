@@ -1,4 +1,5 @@
 import Glibc
+import Pool
 import StressKit
 
 /// The `stress` executable built beside this test bundle, run as a user runs it: a process
@@ -74,14 +75,10 @@ struct StressProcess {
 /// Checks `condition` every millisecond until it holds or `seconds` have passed: an event
 /// waited for with a bound, not a sleep that hopes it happened.
 func poll(seconds: Double, _ condition: () -> Bool) -> Bool {
-    var timeout = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &timeout)
-    let deadline = Double(timeout.tv_sec) + Double(timeout.tv_nsec) / 1e9 + seconds
+    let deadline = MonotonicClock.nanoseconds() &+ UInt64(seconds * 1e9)
     while true {
         if condition() { return true }
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        if Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 > deadline { return false }
+        if MonotonicClock.nanoseconds() > deadline { return false }
         usleep(1000)
     }
 }
