@@ -28,7 +28,8 @@ enum CSVReport {
         switch kind {
         case .sequential: "sequential"
         case .floor(let pinned): pinned ? "floor-pinned" : "floor"
-        case .lockedPublishFloor: "floor-locked-publish"
+        case .floorWithStep(.lockedPublish): "floor-locked-publish"
+        case .floorWithStep(.readBeforeWrite): "floor-read-first"
         case .pool(let scheduler, let reducer, _, let probe): "pool-\(scheduler)-\(reducer)\(probe ? "-callprobe" : "")"
         case .concurrentPerform: "concurrentPerform"
         case .taskGroup: "taskGroup"

@@ -28,7 +28,8 @@ struct CompareCommand {
         for (position, threads) in threadCounts.enumerated() {
             variants.append(FloorVariant(threadCount: threads))
             if options.pinning { variants.append(FloorVariant(threadCount: threads, pinned: true)) }
-            variants.append(FloorVariant(threadCount: threads, lockedPublish: true))
+            variants.append(FloorVariant(threadCount: threads, step: .lockedPublish))
+            variants.append(FloorVariant(threadCount: threads, step: .readBeforeWrite))
             variants.append(try StandardPoolVariant(
                 threadCount: threads, pinned: false, probe: NoProbe(), spinPolicy: policy, label: "countingpool/\(threads)",
                 make: { configuration throws(PoolError) in try CountingPool(configuration: configuration) }))

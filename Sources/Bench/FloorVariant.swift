@@ -35,6 +35,14 @@ import Synchronization
 /// line travels; a locked instruction holds it until the line is its own. Its ratio to the
 /// floor is what that one step costs (docs/BENCH.md, "Where the time goes").
 ///
+/// Read before write (`floor/T/readfirst`): the caller reads the job word before it writes the
+/// job line, and each worker reads its done word before it writes its done line, as the
+/// standard pool did before it kept private copies (its caller read the job word to check stop
+/// and to learn the sequence; its workers read their slot's sequence to number the next
+/// contribution). The other thread spins on that line, so the read misses and the write then
+/// upgrades: two round trips where the floor pays one. Its ratio to the floor is what that
+/// costs (docs/BENCH.md, "Where the time goes").
+///
 /// Pinned (`floor/T/pin`), worker i pins itself to allowed CPU i and the caller runs on a
 /// helper thread pinned to allowed CPU 0, as in a pinned pool: the floor without the luck of
 /// where the kernel puts its threads. Unchecked Sendable: the pinned measurement runs on that
@@ -44,7 +52,7 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
     let threadCount: Int
     let kind: VariantKind
     private let cpus: [Int]?
-    private let lockedPublish: Bool
+    private let step: FloorStep?
 
     /// The job line: sequence (atomic) at offset 0, target (plain) at offset 8.
     private let jobLine: UnsafeMutableRawPointer
@@ -64,12 +72,14 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
     /// Checks before a waiting thread starts yielding: the busy phase of `SpinPolicy.default`.
     private static let busyChecks = SpinPolicy.default.busyChecks
 
-    init(threadCount: Int, pinned: Bool = false, lockedPublish: Bool = false) {
-        precondition(!(pinned && lockedPublish), "FloorVariant: the locked-publish floor is unpinned only")
+    /// `step`: nil for the floor itself; otherwise the one step of a pool this floor adds, to
+    /// price it (unpinned only).
+    init(threadCount: Int, pinned: Bool = false, step: FloorStep? = nil) {
+        precondition(!(pinned && step != nil), "FloorVariant: a floor with an added step is unpinned only")
         self.threadCount = threadCount
-        self.lockedPublish = lockedPublish
-        kind = lockedPublish ? .lockedPublishFloor : .floor(pinned: pinned)
-        name = "floor/\(threadCount)\(pinned ? "/pin" : "")\(lockedPublish ? "/locked" : "")"
+        self.step = step
+        kind = step.map { .floorWithStep($0) } ?? .floor(pinned: pinned)
+        name = "floor/\(threadCount)\(pinned ? "/pin" : "")\(step.map { "/\($0.rawValue)" } ?? "")"
         cpus = pinned ? CPUAffinity.allowedCPUs() : nil
         jobLine = Self.allocateLine()
         doneLines = (0..<threadCount).map { _ in Self.allocateLine() }
@@ -130,7 +140,7 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
     @inline(__always)
     private func publish(_ value: UInt64) {
         let word = Self.sequenceWord(jobLine)
-        guard lockedPublish else {
+        guard step == .lockedPublish else {
             // release: publishes the target to the workers' acquiring spins.
             word.pointee.store(value, ordering: .releasing)
             return
@@ -147,6 +157,16 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
         _ = Self.sleeperCount(jobLine).pointee.load(ordering: .sequentiallyConsistent)
     }
 
+    /// The read of `floor/T/readfirst`: a relaxed load of the line's sequence word, whose value
+    /// is checked so that the load is kept. The line's other thread spins on it, so the load
+    /// misses whenever that thread has taken the line since this one last wrote it.
+    @inline(__always)
+    private static func readBeforeWriting(_ line: UnsafeMutableRawPointer, notEqualTo next: UInt64) {
+        // relaxed: only the cost of the access matters; this thread is the word's only writer.
+        let previous = sequenceWord(line).pointee.load(ordering: .relaxed)
+        precondition(previous != next, "FloorVariant: the sequence \(next) was published twice")
+    }
+
     /// The job line's sleeper count (offset 16), read by the locked publish only.
     private static func sleeperCount(_ line: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Atomic<UInt32>> {
         (line + 16).bindMemory(to: Atomic<UInt32>.self, capacity: 1)
@@ -157,6 +177,7 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
         let job = SendableLine(jobLine)
         let park = SendableLine(parkLine)
         let cpus = self.cpus
+        let readsFirst = step == .readBeforeWrite
         workers = (1..<threadCount).map { thread in
             let done = SendableLine(doneLines[thread])
             return NamedThread.startOrDie(name: "bench-floor-\(thread)") {
@@ -175,6 +196,7 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
                     seen = current
                     let target = Self.payload(job.line).pointee
                     let share = Share.of(thread: thread, threadCount: threadCount, target: target)
+                    if readsFirst { Self.readBeforeWriting(done.line, notEqualTo: current) }
                     Self.payload(done.line).pointee = CountingWork.count(to: share.count)
                     // release: publishes the result to the caller's acquiring spin.
                     Self.sequenceWord(done.line).pointee.store(current, ordering: .releasing)
@@ -210,6 +232,7 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
     private func job(target: UInt64) -> UInt64 {
         sequence &+= 1
         let current = sequence
+        if step == .readBeforeWrite { Self.readBeforeWriting(jobLine, notEqualTo: current) }
         Self.payload(jobLine).pointee = target
         publish(current)
         var total = CountingWork.count(to: Share.of(thread: 0, threadCount: threadCount, target: target).count)
@@ -248,6 +271,16 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
             usleep(20)
         }
     }
+}
+
+/// One step of a pool that a `FloorVariant` can add to the floor, so that its ratio to the
+/// floor prices that step (docs/BENCH.md, "Where the time goes"). The raw value is the
+/// variant name's suffix.
+enum FloorStep: String {
+    /// Publish with a seq_cst compare-exchange and a seq_cst load of a sleeper count.
+    case lockedPublish = "locked"
+    /// Read a line's sequence before writing the line, on both sides.
+    case readBeforeWrite = "readfirst"
 }
 
 /// A line handed to a worker thread; the protocol above orders every access.

@@ -29,9 +29,9 @@ enum VariantKind: Equatable {
     case sequential
     /// The hand-off floor (`FloorVariant`): what every pool's cost is a ratio to.
     case floor(pinned: Bool)
-    /// The floor whose caller publishes as the sequence scheduler does (`FloorVariant` with
-    /// `lockedPublish`): not a floor itself, but compared with one, it prices that one step.
-    case lockedPublishFloor
+    /// The floor with one step of a pool added (`FloorVariant` with a `FloorStep`): not a
+    /// floor itself, but compared with one, it prices that one step.
+    case floorWithStep(FloorStep)
     /// A `ThreadPool`; `scheduler` and `reducer` are its blocks' names, `probe` whether it
     /// carries the non-inlined `CallProbe` (the probe-cost comparison) instead of `NoProbe`.
     case pool(scheduler: String, reducer: String, pinned: Bool, probe: Bool)

@@ -229,10 +229,14 @@ enum SequenceStepObservations {
             let words = scheduler.words
             // relaxed, these: set up before the step runs, on this thread.
             words.job.word.pointer.pointee.store(job, ordering: .relaxed)
+            // The caller's copy of the sequence, and the stop copy, agree with the word, as
+            // they do in every state the protocol reaches.
+            words.published.value = UInt64(job & SequenceWords.sequenceMask)
+            words.stopped.pointer.pointee.store(job & SequenceWords.stopBit != 0, ordering: .relaxed)
             words.target.pointer.pointee.store(target, ordering: .relaxed)
             words.taken[1].value = UInt64(taken)
             let (result, operations) = ExplorationRecorder.recording { body(words) }
-            let after = "job=\(words.job.word.pointer.pointee.load(ordering: .relaxed)) target=\(words.target.pointer.pointee.load(ordering: .relaxed)) taken=\(words.taken[1].value)"
+            let after = "job=\(words.job.word.pointer.pointee.load(ordering: .relaxed)) published=\(words.published.value) stopped=\(words.stopped.pointer.pointee.load(ordering: .relaxed)) target=\(words.target.pointer.pointee.load(ordering: .relaxed)) taken=\(words.taken[1].value)"
             observations[name] = "\(result); \(after)" + (operations.isEmpty ? "" : "; \(operations)")
         }
         let stop = SequenceWords.stopBit
@@ -298,10 +302,11 @@ enum SlotStepObservations {
             // relaxed, these: set up before the step runs, on this thread.
             for slot in words.slots {
                 slot.sequence.pointer.pointee.store(published, ordering: .relaxed)
+                slot.merges.value = published
                 slot.contribution.value = contribution
             }
             let (result, operations) = ExplorationRecorder.recording { body(words) }
-            let after = words.slots.map { "\($0.sequence.pointer.pointee.load(ordering: .relaxed))/\($0.contribution.value)" }.joined(separator: ",")
+            let after = words.slots.map { "\($0.sequence.pointer.pointee.load(ordering: .relaxed))/\($0.merges.value)/\($0.contribution.value)" }.joined(separator: ",")
             observations[name] = "\(result); slots=\(after)" + (operations.isEmpty ? "" : "; \(operations)")
         }
         for thread in [0, 1, 2] {

@@ -7,9 +7,9 @@ public typealias SlotReducer = SlotReducerWith<CorrectSlotSteps>
 /// the slots. No line is written by two threads, no RMW, no lock.
 ///
 /// - `threadDone` (every thread, the caller included): `publish` writes the contribution and
-///   stores the job number (its slot's previous number + 1: each thread merges once per job),
-///   then passes `countDecremented` (value 0: there is no shared count). Returns nil: no
-///   thread but the caller ever holds the total.
+///   stores the job number (the thread's count of its merges, kept off the slot line: each
+///   thread merges once per job), then passes `countDecremented` (value 0: there is no shared
+///   count). Returns nil: no thread but the caller ever holds the total.
 /// - `waitForTotal` (the caller): for each slot in turn, waits until it holds the current
 ///   job (acquire), adds its contribution (checked for overflow: `.overflow` is thrown on the
 ///   caller), then passes `totalReceived`. The caller is the one receiver of every total.

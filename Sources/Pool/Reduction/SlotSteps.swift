@@ -1,7 +1,14 @@
 import Synchronization
 
 /// One thread's slot in a `SlotReducerWith`: the job its contribution belongs to, and the
-/// contribution, on one cache line that only this thread writes.
+/// contribution, on one cache line that only this thread writes; and, on a page of its own,
+/// the thread's private count of its merges.
+///
+/// Why the count is kept apart: the caller spins on the slot line, which takes the line away
+/// from the slot's thread (or shares it). A thread that read its slot's sequence to compute
+/// the next one would miss, fetch the line back, and then pay the upgrade for its store as a
+/// second round trip; counting on a page nobody else touches, its first touch of the slot
+/// line is the write (docs/PROTOCOL.md, "Cache lines per job").
 @frozen
 public struct ReducerSlot: Sendable {
     public let line: SharedCacheLine
@@ -11,8 +18,12 @@ public struct ReducerSlot: Sendable {
     /// The contribution: plain memory on purpose, so that ThreadSanitizer checks that the
     /// sequence's release/acquire orders every read of it.
     public let contribution: PaddedCell<UInt64>
+    /// The contributions this slot's thread has published: the number of the job it
+    /// published last. Only that thread reads or writes it.
+    public let merges: PaddedCell<UInt64>
 
     init() {
+        merges = PaddedCell(0)
         line = SharedCacheLine()
         sequence = PaddedAtomic(0, label: "slot.sequence", in: line, slot: 0)
         contribution = PaddedCell(0, in: line, slot: 1)
@@ -41,7 +52,10 @@ public struct SlotWords: Sendable {
     }
 
     func deallocate() {
-        for slot in slots { slot.line.deallocate() }
+        for slot in slots {
+            slot.line.deallocate()
+            slot.merges.deallocate()
+        }
         job.deallocate()
     }
 }
@@ -57,8 +71,8 @@ public protocol SlotSteps: SendableMetatype {
     /// The canary's registry name; nil for the real steps.
     static var variantName: String? { get }
 
-    /// `threadDone`: writes `contribution` to this thread's slot and publishes it under the
-    /// next job number (`releaseSlot`). Returns the job number published.
+    /// `threadDone`: counts the merge in `merges`, writes `contribution` to this thread's slot
+    /// and publishes it under that job number (`releaseSlot`). Returns the job number published.
     static func publish(_ words: SlotWords, contribution: UInt64, thread: Int) -> UInt64
     /// `publish`, once the contribution is written: stores the job number in the slot, which
     /// publishes the contribution to the caller.
@@ -84,9 +98,11 @@ extension SlotSteps {
     @inlinable
     public static func publish(_ words: SlotWords, contribution: UInt64, thread: Int) -> UInt64 {
         let slot = words.slots[thread]
-        // relaxed: this thread's own word; nobody else writes it. Each thread merges once per
-        // job, so its slot's count is the job number.
-        let job = slot.sequence.load(ordering: .relaxed) &+ 1
+        // Each thread merges once per job, so its count of merges is the job's number. Its
+        // private count, not the slot's sequence: the first touch of the slot line is the
+        // store (ReducerSlot: why).
+        let job = slot.merges.value &+ 1
+        slot.merges.value = job
         slot.contribution.value = contribution
         Self.releaseSlot(slot, job: job)
         return job

@@ -7,8 +7,9 @@ public typealias SequenceScheduler = SequenceSchedulerWith<CorrectSequenceSteps>
 /// sequence moves on. Nothing is claimed: no worker writes the job line on the fast path.
 ///
 /// Per job: the caller does one compare-exchange on the job word (+ one load of the sleeper
-/// count, on the same line; + a wake syscall only if a worker is parked); each worker does one
-/// acquiring load, which the spinning worker's line fetch already paid for. One line moves to
+/// count, on the same line; + a wake syscall only if a worker is parked), and reads no line
+/// that a worker writes or spins on before that; each worker does one acquiring load, which
+/// the spinning worker's line fetch already paid for. One line moves to
 /// each worker, and none back: the futex scheduler moves the task word to every worker and
 /// back, and the target on a line of its own (docs/PROTOCOL.md, "Cache lines per job").
 ///
@@ -69,8 +70,10 @@ public final class SequenceSchedulerWith<Steps: SequenceSteps>: InspectableSched
     @inlinable
     public var isStopped: Bool {
         // relaxed: a hint polled in spin loops; whoever acts on it re-reads what it needs
-        // with its own ordering (the failure record has a lock).
-        words.job.word.load(ordering: .relaxed) & SequenceWords.stopBit != 0
+        // with its own ordering (the failure record has a lock). The `stopped` copy, not the
+        // job word: the caller checks it before every job, and reading the job line there
+        // would cost a round trip (SequenceWords).
+        words.stopped.load(ordering: .relaxed)
     }
 
     public func wakeSpuriously() { Steps.rescueWake(words) }

@@ -9,8 +9,20 @@ import Synchronization
 /// - `target` (slot 1): the current job's target, published by the sequence's change;
 /// - `job.sleepers` (slot 2): the threads parked, or about to park, on the job word.
 ///
-/// Beside it, one padded plain cell per worker, `taken[thread]`: the sequence that worker
-/// last took (0 at first). Only that worker reads or writes it.
+/// Beside it, on pages of their own:
+/// - one plain cell per worker, `taken[thread]`: the sequence that worker last took (0 at
+///   first). Only that worker reads or writes it.
+/// - `published`, a plain cell: the sequence the caller published last. Only the caller reads
+///   or writes it.
+/// - `stopped`: a copy of the stop bit that `isStopped` polls, set before the bit.
+///
+/// Why the two copies: no thread reads a line it is about to write that another thread spins
+/// on. A worker spinning on the job line takes the caller's copy of it away (or shares it);
+/// a caller that then *read* the line (to learn the sequence, or to check stop) would miss
+/// and fetch it, and then pay the upgrade for its write as a second round trip. Reading its
+/// own `published` and the `stopped` copy (written once, at stop) instead, the caller's first
+/// touch of the job line is the write: one upgrade, as in the hand-off floor
+/// (docs/PROTOCOL.md, "Cache lines per job").
 ///
 /// Owned by one scheduler, which deallocates it in its deinit.
 @frozen
@@ -27,6 +39,11 @@ public struct SequenceWords: Sendable {
     public let target: PaddedAtomic<UInt64>
     /// [thread] the sequence worker `thread` last took; entry 0 (the caller) is unused.
     public let taken: [PaddedCell<UInt64>]
+    /// The sequence the caller published last (the job word's sequence bits, as only the
+    /// caller changes them); the caller's private copy.
+    public let published: PaddedCell<UInt64>
+    /// True once stop is raised: set before the job word's stop bit, never cleared.
+    public let stopped: PaddedAtomic<Bool>
     public let spinPolicy: SpinPolicy
 
     init(threadCount: Int, spinPolicy: SpinPolicy) {
@@ -35,12 +52,16 @@ public struct SequenceWords: Sendable {
                           sleepers: PaddedAtomic(0, label: "sequence.sleepers", in: line, slot: 2))
         target = PaddedAtomic(0, label: "target", in: line, slot: 1)
         taken = (0..<threadCount).map { _ in PaddedCell(0) }
+        published = PaddedCell(0)
+        stopped = PaddedAtomic(false, label: "sequence.stopped")
         self.spinPolicy = spinPolicy
     }
 
     func deallocate() {
         line.deallocate()
         for cell in taken { cell.deallocate() }
+        published.deallocate()
+        stopped.deallocate()
     }
 
     /// The sequence worker `thread` last took (its own cell: a plain read).
@@ -67,8 +88,9 @@ public protocol SequenceSteps: SendableMetatype {
     /// The canary's registry name; nil for the real steps.
     static var variantName: String? { get }
 
-    /// `start`: stores the target and moves the job word to the next sequence
-    /// (`advanceSequence`), or throws `.stopped`.
+    /// `start`: stores the target and moves the job word from the sequence published last
+    /// (`published`) to the next (`advanceSequence`), or throws `.stopped`. It never reads
+    /// the job line before writing it.
     static func publishJob(_ words: SequenceWords, target: UInt64) throws(ProtocolInterruption)
     /// `publishJob`, once the target is stored: the compare-exchange of the job word from
     /// `current` to the next sequence, which publishes the job.
@@ -103,11 +125,10 @@ extension SequenceSteps {
 
     @inlinable
     public static func publishJob(_ words: SequenceWords, target newTarget: UInt64) throws(ProtocolInterruption) {
-        let word = words.job.word
-        // relaxed: only the caller changes the sequence; a stop raised after this load makes
-        // the compare-exchange below fail.
-        let current = word.load(ordering: .relaxed)
-        if current & SequenceWords.stopBit != 0 { throw .stopped }
+        // Not read from the job word: only the caller changes the sequence, so its own copy is
+        // the word's sequence bits, and a stop raised meanwhile makes the compare-exchange
+        // below fail (SequenceWords: why the caller does not read the line first).
+        let current = UInt32(truncatingIfNeeded: words.published.value)
         // relaxed: published by the compare-exchange below (its release half), which every
         // worker reads with the acquiring load in `take`.
         words.target.store(newTarget, ordering: .relaxed)
@@ -117,6 +138,7 @@ extension SequenceSteps {
             preconditionFailure(
                 "SequenceScheduler.start: the job word moved from \(current) to \(original) under the caller; two threads started jobs at once")
         }
+        words.published.value = UInt64(SequenceWords.sequence(after: current))
         PoolTrace.log(0, "sequence: published job \(SequenceWords.sequence(after: current)), target \(newTarget)")
     }
 
@@ -126,10 +148,12 @@ extension SequenceSteps {
         // (the reducer's reset) to the workers (pairs with the acquiring load in `take`);
         // seq_cst also makes it the publisher's half of ParkingWord's Dekker pair (pairs with
         // park's increment). A compare-exchange, not a store: a stop raised meanwhile by a
-        // failing thread must not be overwritten.
+        // failing thread must not be overwritten. Failure, acquiring: it read raiseStop's RMW,
+        // after which this thread's `isStopped` sees `stopped` (set before the RMW) and the
+        // next job's check in `ThreadPool.run` throws before it resets the reducer.
         words.job.word.compareExchange(
             expected: current, desired: SequenceWords.sequence(after: current),
-            successOrdering: .sequentiallyConsistent, failureOrdering: .relaxed)
+            successOrdering: .sequentiallyConsistent, failureOrdering: .acquiring)
     }
 
     @inlinable
@@ -178,6 +202,9 @@ extension SequenceSteps {
 
     @inlinable
     public static func raiseStop(_ words: SequenceWords) {
+        // relaxed: released by the RMW below to whoever acquires the stop bit (take, a failed
+        // publish); `isStopped`, which polls it, is a hint.
+        words.stopped.store(true, ordering: .relaxed)
         // seq_cst: release so that a worker's acquiring load that reads it sees what the
         // stopper wrote before (its failure record); seq_cst is not needed for the wake, which
         // is unconditional. An RMW: it keeps the sequence, and a concurrent start's
