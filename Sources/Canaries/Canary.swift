@@ -27,6 +27,7 @@ public enum Canary: String, CaseIterable, Sendable {
     case stalePark = "stale-park"
     case relaxedJob = "relaxed-job"
     case unwokenJob = "unwoken-job"
+    case unmarkedStop = "unmarked-stop"
     case earlyGather = "early-gather"
     case relaxedSlot = "relaxed-slot"
     case wrappingGather = "wrapping-gather"
@@ -68,7 +69,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
-        case .stalePark, .relaxedJob, .unwokenJob: .sequenceScheduler
+        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop: .sequenceScheduler
         case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
@@ -87,6 +88,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .stalePark: SequenceSchedulerWith<StalePark>.self
         case .relaxedJob: SequenceSchedulerWith<RelaxedJob>.self
         case .unwokenJob: SequenceSchedulerWith<UnwokenJob>.self
+        case .unmarkedStop: SequenceSchedulerWith<UnmarkedStop>.self
         default: nil
         }
     }
@@ -137,6 +139,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .stalePark: StalePark.self
         case .relaxedJob: RelaxedJob.self
         case .unwokenJob: UnwokenJob.self
+        case .unmarkedStop: UnmarkedStop.self
         case .earlyGather: EarlyGather.self
         case .relaxedSlot: RelaxedSlot.self
         case .wrappingGather: WrappingGather.self
@@ -161,6 +164,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .stalePark: "SequenceSteps.parkForTask"
         case .relaxedJob: "SequenceSteps.advanceSequence"
         case .unwokenJob: "SequenceSteps.wakeForJob"
+        case .unmarkedStop: "SequenceSteps.raiseStop"
         case .earlyGather: "SlotSteps.awaitSlot"
         case .relaxedSlot: "SlotSteps.releaseSlot"
         case .wrappingGather: "SlotSteps.add"
@@ -189,6 +193,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .stalePark: "parks on a freshly re-read job word, not the sequence checked: no kernel re-check"
         case .relaxedJob: "the job word's compare-exchange is relaxed: the target and the caller's writes are unordered"
         case .unwokenJob: "start publishes the job but wakes no parked worker"
+        case .unmarkedStop: "stop sets the job word's bit but not the stopped copy: a caller waiting for a failed worker's slot never sees stop"
         case .earlyGather: "the caller sums the slots without waiting for them: stale contributions"
         case .relaxedSlot: "a slot is published relaxed: its contribution is unordered"
         case .wrappingGather: "the gathered sum wraps past UInt64.max instead of failing"
@@ -212,7 +217,8 @@ public enum Canary: String, CaseIterable, Sendable {
         // Arithmetic: a sum past 2^64, which the stress work's small contributions never reach
         // under any interleaving; the property tests' contributions near 2^64 do.
         case .wrappingSum, .wrappingGather: [.propertyTests]
-        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .stalePark, .claimOnWake: [.stress, .exploration]
+        case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .stalePark, .claimOnWake,
+             .unmarkedStop: [.stress, .exploration]
         case .neverJoins: [.stress, .exploration, .propertyTests]
         }
     }
@@ -223,7 +229,7 @@ public enum Canary: String, CaseIterable, Sendable {
         guard detectors.contains(.stress) else { return nil }
         switch self {
         case .lostWakeup, .stalePark: return ["--threads", "2,3,4", "--faults", "0.05", "--noise", "3"]
-        case .noStopOnFailure: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
+        case .noStopOnFailure, .unmarkedStop: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         case .doubleClaim: return ["--threads", "3,4", "--faults", "0.02", "--noise", "3"]
         case .unlockedMerge: return ["--threads", "2,3,4", "--faults", "0", "--noise", "1"]
         case .lateUnlock: return ["--threads", "2,3,4", "--faults", "0.02", "--noise", "2"]

@@ -90,6 +90,7 @@ public struct EpisodeRunner {
         slot.attach(PoolView(
             record: record, label: Self.poolLabel(episode, variant: context.options.variant),
             schedulerDiagnostics: { scheduler.diagnostics }, reducerDiagnostics: { reducer.diagnostics },
+            isStopped: { scheduler.isStopped },
             wakeSpuriously: { scheduler.wakeSpuriously() }, parksOnGeneration: Scheduler.parksOnChangingWord))
         defer {
             slot.attach(nil)

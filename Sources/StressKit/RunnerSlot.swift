@@ -8,6 +8,9 @@ public struct PoolView: @unchecked Sendable {
     public let label: String
     public let schedulerDiagnostics: @Sendable () -> SchedulerDiagnostics
     public let reducerDiagnostics: @Sendable () -> ReducerDiagnostics
+    /// The scheduler's `isStopped`: what the pool's threads poll, which may be a copy of the
+    /// stop the diagnostics read from the word itself.
+    public let isStopped: @Sendable () -> Bool
     public let wakeSpuriously: @Sendable () -> Void
     /// BasicScheduler parks on the barrier generation (beforePark's value is the round), and
     /// SequenceScheduler on the job sequence it took (`InspectableScheduler.parksOnChangingWord`);

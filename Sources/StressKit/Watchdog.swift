@@ -9,7 +9,8 @@ import Synchronization
 /// On a stall: dump every pool's threads (last probe point, its value, how long ago), the
 /// scheduler's and the reducer's diagnostics, the episode and the job; diagnose a LOST
 /// WAKE-UP (a worker parked while its wake condition already holds), a STOP NOT RAISED (a
-/// failed thread passed 'stop raised' but the scheduler is not stopped), or a LOST UPDATE
+/// failed thread passed 'stop raised' but the scheduler is not stopped), a STOP NOT SEEN (the
+/// scheduler's word holds stop, but the `isStopped` its threads poll says running), or a LOST UPDATE
 /// (every thread of the running job decremented the reducer's count, yet the count still
 /// expects contributions: two merges overlapped and one overwrote the other, which
 /// ThreadSanitizer cannot see when every field is atomic: docs/PLATFORM.md, "Lost updates
@@ -136,6 +137,9 @@ public final class Watchdog: @unchecked Sendable {
                 if last.point == .stopRaised && !scheduler.stopped {
                     diagnosis.append("STOP NOT RAISED: thread \(thread) failed and passed 'stop raised' \(duration(now &- last.time)) ago, but the scheduler is not stopped (\(scheduler))")
                 }
+            }
+            if scheduler.stopped && !view.isStopped() {
+                diagnosis.append("STOP NOT SEEN: the scheduler's word holds stop (\(scheduler)), but its isStopped says running: a thread that waits on isStopped (the caller's gather) never learns of the stop")
             }
             let reducer = view.reducerDiagnostics()
             let contributors = view.record.contributorsToCurrentJob

@@ -40,6 +40,26 @@ struct DriverExitTests {
         #expect(standardError.contains("rescue: one spurious wake-all"))
     }
 
+    /// `unmarked-stop` sets the stop bit but not the copy that `isStopped` reads: depending on
+    /// which thread fails first, the driver's invariant sees a refused job on a pool that does
+    /// not say it is stopped (exit 1), or the caller waits for a failed worker's slot and the
+    /// watchdog names the cause (exit 2). Either way the canary's own symptom, never a plain
+    /// stall.
+    @Test("A stop that isStopped does not show is named: the invariant, or the watchdog's STOP NOT SEEN")
+    func unseenStop() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.exitStatus, \.standardErrorContent]) {
+            alarm(120)
+            exit(StressDriver.main(arguments: ["--variant", "unmarked-stop", "--seconds", "60", "--threads", "2,3,4", "--faults", "0.3",
+                                               "--noise", "1", "--watchdog", "2", "--quiet"]))
+        }
+        let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        let invariant = standardError.contains("VIOLATION (invariant)") && standardError.contains("does not say it is stopped")
+        let stopNotSeen = standardError.contains("STALL (") && standardError.contains("STOP NOT SEEN: the scheduler's word holds stop")
+        #expect(result?.exitStatus == .exitCode(invariant ? 1 : 2))
+        #expect(invariant || stopNotSeen, "neither symptom named: \(standardError.suffix(2000))")
+        #expect(standardError.contains("--variant unmarked-stop --from-episode "))
+    }
+
     @Test("A pool that never joins its workers exits 1 with the verdict resource leak, well within 60 s")
     func neverJoiningPool() async {
         let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
