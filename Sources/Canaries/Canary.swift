@@ -5,10 +5,10 @@ import Pool
 /// stress self-test tunes its hunt.
 ///
 /// Each canary is the real building block with exactly one step replaced (`FutexSteps`,
-/// `SpinLockSteps`, `SequenceSteps`, `SlotSteps`, `ShutdownSteps`); its steps type is named after it (`lost-wakeup` is `LostWakeup`), and
-/// the block's `name`, which every dump prints, is the canary's name. `stress
-/// --list-canaries` prints this registry, and the scripts read it from there. Never linked
-/// into the `Pool` library.
+/// `SpinLockSteps`, `SequenceSteps`, `SlotSteps`, `ShutdownSteps`); its steps type is named
+/// after it (`lost-wakeup` is `LostWakeup`), and the block's `name`, which every dump
+/// prints, is the canary's name. `stress --list-canaries` prints this registry, and the
+/// scripts read it from there. Never linked into the `Pool` library.
 public enum Canary: String, CaseIterable, Sendable {
     case lostWakeup = "lost-wakeup"
     case noStopOnFailure = "no-stop-on-failure"

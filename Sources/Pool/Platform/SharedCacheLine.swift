@@ -1,7 +1,8 @@
 import Synchronization
 
-/// A block (an `IsolatedPage`) whose first 64-byte line holds up to four words that a protocol wants to
-/// move between threads together: one cache-line transfer carries all of them.
+/// A block (an `IsolatedPage`) whose first 64-byte line holds up to four words that a
+/// protocol wants to move between threads together: one cache-line transfer carries all of
+/// them.
 ///
 /// Why: `PaddedAtomic` gives each word its own lines so that words written by different
 /// threads never share one (false sharing). Words that the same thread writes in the same
