@@ -9,9 +9,9 @@ public typealias SequenceScheduler = SequenceSchedulerWith<CorrectSequenceSteps>
 /// Per job: the caller does one compare-exchange on the job word (+ one load of the sleeper
 /// count, on the same line; + a wake syscall only if a worker is parked), and reads no line
 /// that a worker writes or spins on before that; each worker does one acquiring load, which
-/// the spinning worker's line fetch already paid for. One line moves to
-/// each worker, and none back: the futex scheduler moves the task word to every worker and
-/// back, and the target on a line of its own (docs/PROTOCOL.md, "Cache lines per job").
+/// the spinning worker's line fetch already paid for. One line moves to each worker, and
+/// none back: the futex scheduler moves the task word to every worker and back, and the
+/// target on a line of its own (docs/PROTOCOL.md, "Cache lines per job").
 ///
 /// Since a worker waits for a sequence other than the one it took, it cannot take one job
 /// twice, and `waitForStarted` has nothing to wait for. The job word carries stop in its top
