@@ -90,9 +90,9 @@ final class FloorVariant: JobVariant, @unchecked Sendable {
         publish(Self.exitSequence)
         resumeParkedWorkers()
         for worker in workers { worker.join() }
-        jobLine.deallocate()
-        for line in doneLines { line.deallocate() }
-        parkLine.deallocate()
+        IsolatedPage.deallocate(jobLine)
+        for line in doneLines { IsolatedPage.deallocate(line) }
+        IsolatedPage.deallocate(parkLine)
     }
 
     private static func allocateLine() -> UnsafeMutableRawPointer {

@@ -44,7 +44,7 @@ public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
 
     public func deallocate() {
         pointer.deinitialize(count: 1)
-        UnsafeMutableRawPointer(pointer).deallocate()
+        IsolatedPage.deallocate(UnsafeMutableRawPointer(pointer))
     }
 }
 
@@ -150,7 +150,7 @@ public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
     }
 
     public func deallocate() {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        IsolatedPage.deallocate(UnsafeMutableRawPointer(pointer))
     }
 }
 

@@ -44,7 +44,7 @@ public struct SharedCacheLine: @unchecked Sendable {
     }
 
     public func deallocate() {
-        base.deallocate()
+        IsolatedPage.deallocate(base)
     }
 }
 
