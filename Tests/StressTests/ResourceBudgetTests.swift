@@ -13,8 +13,15 @@ struct ResourceBudgetTests {
     /// Creates, uses once and destroys up to `pools` pools of 4 threads whose shutdown is
     /// `steps`, checking the budget after each; returns the pool after which it was crossed
     /// and why, or nil.
+    ///
+    /// Before each check it waits (at most 10 s) until the pool's workers have ended: a
+    /// shutdown that does not join returns while its stopped workers may still be on their
+    /// way out, and on a loaded machine a few pools' worth of them would cross the thread
+    /// bound first. What this churn measures is what a pool leaves behind once its threads
+    /// are gone.
     static func churn(pools: Int, steps: any ShutdownSteps.Type) -> (pool: Int, crossed: String)? {
-        let budget = ResourceBudget(baseline: ProcessFootprint.sample(), callers: 1, maximumPoolThreads: 4, helperThreads: 0)
+        let baseline = ProcessFootprint.sample()
+        let budget = ResourceBudget(baseline: baseline, callers: 1, maximumPoolThreads: 4, helperThreads: 0)
         for index in 1...pools {
             var configuration = PoolConfiguration(threadCount: 4)
             configuration.shutdownSteps = steps
@@ -24,6 +31,7 @@ struct ResourceBudgetTests {
             } catch {
                 return (index, "pool \(index): \(error)")
             }
+            _ = poll(seconds: 10) { ProcessFootprint.sample().threads <= baseline.threads }
             if let crossed = budget.check(ProcessFootprint.sample()) { return (index, crossed) }
         }
         return nil
