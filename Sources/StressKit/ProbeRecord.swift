@@ -20,7 +20,7 @@ public final class ProbeRecord: @unchecked Sendable {
     public let phase: StressPhase
 
     let traces: ThreadTraces
-    let ledger = JobLedger()
+    let ledger: JobLedger
     let refusal = RefusalMode()
     let lockOwnership = LockOwnership()
     let faults: FaultTrigger
@@ -38,6 +38,7 @@ public final class ProbeRecord: @unchecked Sendable {
         self.threadCount = threadCount
         self.phase = phase
         board = WitnessBoard(threadCount: threadCount)
+        ledger = JobLedger(threadCount: threadCount)
         traces = ThreadTraces(threadCount: threadCount, storage: slot?.traceStorage)
         noise = ThreadNoise(level: noiseLevel, threadCount: threadCount, seed: seed, episode: episode)
         raceCounters = RaceCounters(threadCount: threadCount)
@@ -68,7 +69,7 @@ public final class ProbeRecord: @unchecked Sendable {
     /// (see `RefusalMode`).
     public func beginJob(number: UInt64, index: Int, target: UInt64, refusal isRefusal: Bool) {
         if isRefusal { refusal.begin(job: number) }
-        ledger.open(number: number, index: index, target: target, threadCount: threadCount)
+        ledger.open(number: number, index: index, target: target)
         // A plain write that only the scheduler's start may publish, so it comes after every
         // releasing store of the probe: a worker's acquiring load of a probe word must not
         // order it (that would hide a start that fails to publish from TSan).
@@ -96,9 +97,9 @@ public final class ProbeRecord: @unchecked Sendable {
     }
 
     /// Caller: job `number` (an earlier successful parallel job) is fully quiesced: exactly
-    /// one receiver and exactly `threadCount` decrements.
+    /// one receiver and exactly one decrement per thread.
     public func checkQuiescedJob(number: UInt64) -> (Verdict, String)? {
-        ledger.checkQuiesced(job: number, threadCount: threadCount)
+        ledger.checkQuiesced(job: number)
     }
 
     /// Caller, after `run` returned (either way): it waits for no total any more.
@@ -167,30 +168,58 @@ public final class ProbeRecord: @unchecked Sendable {
         if target != expected {
             suspect(.invariant, "worker \(thread) claimed target \(target) for job \(job), whose target is \(expected)")
         }
+        // relaxed: read back by this thread only (`target(of:job:)`), ordered before the
+        // releasing store below for anyone who acquires that.
+        traces[thread, .claimedTarget].pointee.store(target, ordering: .relaxed)
         // release: pairs with the caller's acquiring load in checkCompletedJob.
         traces[thread, .claimedJob].pointee.store(job, ordering: .releasing)
     }
 
+    /// The target of the job `thread` works on: the caller's current job's, or the one the
+    /// worker claimed (checked against the ledger at the claim). A worker's own word, not the
+    /// ledger's entry: that entry may already belong to a later job while the worker is late.
+    @inline(__always)
+    func target(of thread: Int, job: UInt64) -> UInt64 {
+        // relaxed: this thread's own word (see `claimed`).
+        thread == 0 ? ledger.target(ofJob: job) : traces[thread, .claimedTarget].pointee.load(ordering: .relaxed)
+    }
+
+    /// A count decrement: each thread decrements once per job (judged by its own words, so
+    /// exact however late it is), the job's books record at most one per thread, and the
+    /// reducer's count stays in range.
     func decremented(thread: Int, newCount: UInt64) {
         let job = job(of: thread)
-        let before = ledger.countDecrement(ofJob: job)
-        if before <= 0 || newCount >= UInt64(threadCount) {
-            suspect(.invariant, "the reducer count underflowed in job \(job): thread \(thread) decremented it to \(newCount) after \(threadCount) decrements")
-        }
-        // relaxed: read back by this thread only (`FaultTrigger.fire`), and by nobody else.
+        // relaxed, both: this thread's own word, read back by this thread (and by
+        // `FaultTrigger.fire`) and by the watchdog as a snapshot.
+        let previous = traces[thread, .contributedJob].pointee.load(ordering: .relaxed)
         traces[thread, .contributedJob].pointee.store(job, ordering: .relaxed)
+        let count = ledger.countDecrement(ofJob: job, thread: thread)
+        if previous == job {
+            let books = count.map { ledger.decrementSummary(ofJob: job, count: $0) } ?? "job \(job)'s books already closed"
+            suspect(.invariant, "thread \(thread) decremented the count twice in job \(job) (\(books))")
+        }
+        if let count, count > threadCount {
+            suspect(.invariant, "job \(job): \(ledger.decrementSummary(ofJob: job, count: count)); it has \(threadCount) threads, each decrements once")
+        }
+        if newCount >= UInt64(threadCount) {
+            suspect(.invariant, "the reducer count underflowed in job \(job): thread \(thread)'s decrement left it at \(newCount), outside 0 ..< \(threadCount)")
+        }
     }
 
     func received(thread: Int, total: UInt64) {
         let job = job(of: thread)
         if refusalModeHasBegun() { return }
-        let target = ledger.target(ofJob: job)
+        let target = target(of: thread, job: job)
         if let (verdict, message) = witnesses.verify(job: job, target: target, total: total, reader: "receiver thread \(thread)") {
             suspect(verdict, message)
         }
-        let before = ledger.countReceiver(ofJob: job)
-        if before != 0 {
-            suspect(.invariant, "thread \(thread) is the \(before + 1)th thread to receive job \(job)'s total")
+        // The caller waits for a job's receiver before it moves on, so an entry that already
+        // belongs to a later job means that this is a second receiver.
+        guard let receivers = ledger.countReceiver(ofJob: job) else {
+            return suspect(.invariant, "thread \(thread) received job \(job)'s total after the caller had closed that job's books (its receiver was already counted)")
+        }
+        if receivers != 1 {
+            suspect(.invariant, "thread \(thread) is the \(receivers)th thread to receive job \(job)'s total")
         }
     }
 

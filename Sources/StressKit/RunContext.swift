@@ -129,15 +129,16 @@ public final class RunContext: @unchecked Sendable {
 
     /// The command that replays this plan from `episode`: a hot episode with the hot
     /// profile and its thread counts, a noisy one with the noisy profile (when the run had
-    /// hot phases too).
+    /// hot phases too). A hot episode has no faults and no noise whatever the options say,
+    /// so its line carries neither: the line names exactly what shapes the episode.
     public func replayCommand(episode: Int) -> String {
         let hot = episode >= StressPlan.hotEpisodeBase
         let threads = hot ? plan.hotThreadCounts : plan.threadCounts
         var flags = ["stress", "--seed", "\(seed)", "--threads", threads.map(String.init).joined(separator: ",")]
         if plan.schedulers != SchedulerKind.allCases { flags += ["--scheduler", plan.schedulers[0].rawValue] }
         if plan.reducers != ReducerKind.allCases { flags += ["--reducer", plan.reducers[0].rawValue] }
-        flags += ["--faults", "\(options.faultRate)", "--noise", "\(options.noiseLevel)",
-                  "--watchdog", "\(options.watchdogSeconds)"]
+        if !hot { flags += ["--faults", "\(options.faultRate)", "--noise", "\(options.noiseLevel)"] }
+        flags += ["--watchdog", "\(options.watchdogSeconds)"]
         if hot {
             flags += ["--profile", "hot"]
         } else if schedule.phases.contains(.hot) {
@@ -205,6 +206,12 @@ extension RunContext {
                 text += ": target \(job.target)" + (job.fault.map { ", fault \($0.label)" } ?? "")
             }
             text += "\n  \(replayLabel): \(replayCommand(episode: episode))\n"
+            if replayLabel == "replay" {
+                text += "  \(ExplorationOffer.replayNote)\n"
+                if let explore = ExplorationOffer.command(for: episodePlan, jobIndex: jobIndex, variant: options.variant) {
+                    text += "  explore: \(explore)\n"
+                }
+            }
         }
         return text
     }

@@ -28,6 +28,9 @@ final class ThreadTraces: @unchecked Sendable {
         case lastTime
         /// The job of the worker's last claim.
         case claimedJob
+        /// The target of the worker's last claim (the job's books may be reused while the
+        /// worker is still late in it: its own word stays exact).
+        case claimedTarget
         /// The job of the thread's last count decrement.
         case contributedJob
         /// `pthread_self()` of the thread at its last point: names the thread of a crash.

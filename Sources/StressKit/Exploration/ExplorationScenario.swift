@@ -76,25 +76,10 @@ public struct ExplorationScenarios: Sendable {
     }
 }
 
-extension Episode {
-    /// The scenario's text form (see `ExplorationScenarios`).
-    public var scenarioText: String {
-        let jobTexts = jobs.map { job -> String in
-            guard let fault = job.fault else { return "\(job.target)" }
-            let point = fault.kind == .shareThrow ? "share" : ScenarioText.name(of: fault.point)
-            return "\(job.target)+\(fault.kind.rawValue)@\(point)/t\(fault.thread)"
-        }
-        let blocks = reducer == .spinlock ? scheduler.rawValue : "\(scheduler.rawValue)+\(reducer.rawValue)"
-        return "\(blocks):\(threadCount):" + jobTexts.joined(separator: ",")
-    }
-}
-
 /// Parsing of a scenario's text form.
 public enum ScenarioText {
     /// A probe point's name with dashes for spaces: "lock-taken".
-    static func name(of point: ProbePoint) -> String {
-        String(point.description.map { $0 == " " ? "-" : $0 })
-    }
+    static func name(of point: ProbePoint) -> String { point.scenarioName }
 
     /// The scenario `text` describes, with `index` as its episode number; the error says
     /// what is wrong.
@@ -142,10 +127,4 @@ public enum ScenarioText {
     }
 }
 
-/// Limits of the controlled scheduler that hold in every build (the parser needs them where
-/// the controller is not compiled).
-public enum ScheduleRunLimits {
-    /// Threads a scenario may have: the controller's thread slots.
-    public static let maximumThreads = 8
-}
 #endif
