@@ -4,8 +4,8 @@
 # results folder, and print one summary. Exits non-zero on anything found; 130 or 143 when
 # SIGINT or SIGTERM stopped it (the summary is still written, and counts what ran).
 #
-#   scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [--shard NAME]
-#                   [--results DIR] [--require-coverage]
+#   scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler sequence|basic|futex|all]
+#                   [--reducer slot|spinlock|all] [--shard NAME] [--results DIR] [--require-coverage]
 #   scripts/soak.sh --merge DIR... [--results DIR] [--require-coverage]
 #                                                      one summary over several results folders
 set -euo pipefail
@@ -16,8 +16,8 @@ source scripts/lib/common.sh
 
 usage() {
     cat <<'EOF'
-usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [--shard NAME] [--results DIR]
-                       [--require-coverage]
+usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler sequence|basic|futex|all]
+                       [--reducer slot|spinlock|all] [--shard NAME] [--results DIR] [--require-coverage]
        scripts/soak.sh --merge DIR... [--results DIR] [--require-coverage]
 
   SECONDS          total stress time (default 600; builds not included). The self-test runs
@@ -27,7 +27,10 @@ usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [
                    Stress runs in segments of $SOAK_SEGMENT_SECONDS (default 120) s, each with
                    the next seed: N, N+1, ... The TSan segments reuse the same seeds, so the
                    two throughputs compare the same plans.
-  --scheduler S    basic, futex or all (default $SOAK_SCHEDULER or all)
+  --scheduler S    sequence (the shipped pool's), basic, futex or all (default $SOAK_SCHEDULER
+                   or all)
+  --reducer R      slot (the shipped pool's), spinlock or all (default $SOAK_REDUCER or all).
+                   `--scheduler sequence --reducer slot` soaks exactly `CountingPool`'s blocks.
   --shard NAME     name of this shard (default $SOAK_SHARD or "local"); goes into the folder name
   --results DIR    results folder (default results/soak-<UTC time>-<shard>)
   --merge DIR...   combine the results folders of several shards (searched recursively)
@@ -38,7 +41,7 @@ usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler basic|futex|all] [
                    TSan run (of every shard, with --merge) are summed first. Exit 4 when that
                    is the only finding. The nightly workflow merges its shards with it.
 
-Environment: SOAK_SEED_BASE, SOAK_SCHEDULER, SOAK_SHARD, SOAK_SEGMENT_SECONDS,
+Environment: SOAK_SEED_BASE, SOAK_SCHEDULER, SOAK_REDUCER, SOAK_SHARD, SOAK_SEGMENT_SECONDS,
 SOAK_SELF_TEST=0 (skip the self-test), SOAK_REQUIRE_COVERAGE=1 (as --require-coverage),
 plus TSAN_* of scripts/tsan.sh (TSAN_SCRATCH_PATH, TSAN_WATCHDOG_SECONDS, TSAN_FIX_SYSCTL).
 Release builds go to .build-soak.
@@ -61,6 +64,7 @@ build_release_stress() {
 total_seconds=600
 seed_base=${SOAK_SEED_BASE:-}
 scheduler=${SOAK_SCHEDULER:-all}
+reducer=${SOAK_REDUCER:-all}
 shard=${SOAK_SHARD:-local}
 results=""
 segment_seconds=${SOAK_SEGMENT_SECONDS:-120}
@@ -72,6 +76,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --seed-base) [ $# -ge 2 ] || usage_error; seed_base=$2; shift 2 ;;
         --scheduler) [ $# -ge 2 ] || usage_error; scheduler=$2; shift 2 ;;
+        --reducer) [ $# -ge 2 ] || usage_error; reducer=$2; shift 2 ;;
         --shard) [ $# -ge 2 ] || usage_error; shard=$2; shift 2 ;;
         --results) [ $# -ge 2 ] || usage_error; results=$2; shift 2 ;;
         --merge) merge_mode=1; shift ;;
@@ -105,7 +110,8 @@ if [ "$merge_mode" = 1 ]; then
     exit "$status"
 fi
 
-case $scheduler in basic|futex|all) ;; *) echo "soak.sh: --scheduler must be basic, futex or all, not \"$scheduler\"" >&2; usage_error ;; esac
+case $scheduler in sequence|basic|futex|all) ;; *) echo "soak.sh: --scheduler must be sequence, basic, futex or all, not \"$scheduler\"" >&2; usage_error ;; esac
+case $reducer in slot|spinlock|all) ;; *) echo "soak.sh: --reducer must be slot, spinlock or all, not \"$reducer\"" >&2; usage_error ;; esac
 [[ $shard =~ ^[A-Za-z0-9._-]+$ ]] || { echo "soak.sh: --shard must be letters, digits, '.', '_' or '-'" >&2; usage_error; }
 require_count SOAK_SEGMENT_SECONDS "$segment_seconds"
 [ "$segment_seconds" -ge 10 ] || { echo "soak.sh: SOAK_SEGMENT_SECONDS must be at least 10" >&2; usage_error; }
@@ -128,8 +134,8 @@ find_swift
 swift --version 2>&1 | head -1
 check_tsan_environment
 {
-    printf 'shard=%s\nscheduler=%s\nseconds=%s\nseed_base=%s\nsegment_seconds=%s\n' \
-        "$shard" "$scheduler" "$total_seconds" "$seed_base" "$segment_seconds"
+    printf 'shard=%s\nscheduler=%s\nreducer=%s\nseconds=%s\nseed_base=%s\nsegment_seconds=%s\n' \
+        "$shard" "$scheduler" "$reducer" "$total_seconds" "$seed_base" "$segment_seconds"
     printf 'commit=%s\nstarted=%s\nhost_cpus=%s\n' "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
         "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc)"
     printf 'toolchain=%s\n' "$(swift --version 2>&1 | head -1)"
@@ -139,7 +145,7 @@ build_release_stress
 timeout 1500 swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --product stress
 tsan_binary="$(swift build -c release --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --show-bin-path)/stress"
 say "builds took $((SECONDS - build_started)) s (not counted in the ${total_seconds} s)"
-say "shard $shard, scheduler $scheduler, seeds from $seed_base, results in $results"
+say "shard $shard, scheduler $scheduler, reducer $reducer, seeds from $seed_base, results in $results"
 
 # Interrupts (SIGINT; SIGTERM, which a CI timeout sends): the run in progress gets the
 # signal (stress stops after its jobs in progress and writes its report, exit 130 or 143),
@@ -209,11 +215,11 @@ run_segments() {
         report=-
         if [ "$phase" = release ]; then
             run_interruptible timeout --kill-after=30 $((length + 120)) "$release_binary" --seconds "$length" --seed "$seed" \
-                --scheduler "$scheduler" --json "$json" --quiet >"$log" 2>&1 || status=$?
+                --scheduler "$scheduler" --reducer "$reducer" --json "$json" --quiet >"$log" 2>&1 || status=$?
         else
             prefix="$results/reports/tsan-$seed"
             run_interruptible run_under_tsan "$prefix" $((length * 2 + 180)) "$log" "$tsan_binary" --seconds "$length" \
-                --seed "$seed" --scheduler "$scheduler" --watchdog "$TSAN_WATCHDOG_SECONDS" \
+                --seed "$seed" --scheduler "$scheduler" --reducer "$reducer" --watchdog "$TSAN_WATCHDOG_SECONDS" \
                 --json "$json" --quiet || status=$?
             if tsan_reported "$prefix"; then report=yes; show_tsan_report "$prefix"; else report=no; fi
         fi
@@ -225,7 +231,7 @@ run_segments() {
         fi
         if [ "$status" != 0 ] || [ "$report" = yes ]; then
             tail -n 30 "$log" | sed 's/^/    /'
-            say "$phase: stopping this phase at the first failure (replay: stress --seed $seed --scheduler $scheduler)"
+            say "$phase: stopping this phase at the first failure (replay: stress --seed $seed --scheduler $scheduler --reducer $reducer)"
             return 0
         fi
         remaining=$((remaining - length))

@@ -117,7 +117,7 @@ public struct SoakSummary: VersionedReport, Sendable, Equatable {
         seedRanges = shards.map { shard in
             let seeds = shard.runs.filter { $0.phase == "release" || $0.phase == "tsan" }.compactMap { UInt64($0.seed) }
             guard let low = seeds.min(), let high = seeds.max() else { return "-" }
-            return "\(shard.meta["shard"] ?? "?") \(shard.meta["scheduler"] ?? "?") seeds \(low)...\(high)"
+            return "\(shard.meta["shard"] ?? "?") \(shard.meta["scheduler"] ?? "?")" + (shard.meta["reducer"].map { "+\($0)" } ?? "") + " seeds \(low)...\(high)"
         }
         release = PhaseTotals()
         tsan = PhaseTotals()

@@ -167,10 +167,33 @@ private func reportShutdownFailure(_ error: any Error) {
 /// per job, where the book's futex scheduler and spin-lock reducer cost about twice it).
 public typealias CountingPool = ThreadPool<SequenceScheduler, SlotReducer, CountingWork, NoProbe>
 
-extension ThreadPool where Reducer == SpinLockReducer, Probe == NoProbe {
-    /// A pool with the standard reducer and no instrumentation.
+/// The standard pool with your own work: the sequence scheduler and the slot reducer, no
+/// instrumentation. `try StandardPool(work: myWork)`, or `ThreadPool(work:)`.
+public typealias StandardPool<Work: ShareWork> = ThreadPool<SequenceScheduler, SlotReducer, Work, NoProbe>
+
+extension ThreadPool where Scheduler == SequenceScheduler, Reducer == SlotReducer, Probe == NoProbe {
+    /// A pool of the standard blocks (sequence scheduler, slot reducer) for your work: what a
+    /// pool gets when it names no block.
+    public init(configuration: PoolConfiguration = PoolConfiguration(), work: Work) throws(PoolError) {
+        try self.init(configuration: configuration, scheduler: SequenceScheduler.self, reducer: SlotReducer.self,
+                      work: work, probe: NoProbe())
+    }
+}
+
+extension ThreadPool where Reducer == SlotReducer, Probe == NoProbe {
+    /// A pool with the scheduler you name, the standard (slot) reducer and no
+    /// instrumentation: the block you do not name is the standard one.
     public init(configuration: PoolConfiguration = PoolConfiguration(), scheduler: Scheduler.Type, work: Work) throws(PoolError) {
-        try self.init(configuration: configuration, scheduler: scheduler, reducer: SpinLockReducer.self, work: work, probe: NoProbe())
+        try self.init(configuration: configuration, scheduler: scheduler, reducer: SlotReducer.self, work: work, probe: NoProbe())
+    }
+}
+
+extension ThreadPool where Probe == NoProbe {
+    /// A pool with both blocks named and no instrumentation: the book's pair
+    /// (`FutexScheduler`, `SpinLockReducer`), the reference and a baseline, is chosen this way.
+    public init(configuration: PoolConfiguration = PoolConfiguration(), scheduler: Scheduler.Type, reducer: Reducer.Type,
+                work: Work) throws(PoolError) {
+        try self.init(configuration: configuration, scheduler: scheduler, reducer: reducer, work: work, probe: NoProbe())
     }
 }
 

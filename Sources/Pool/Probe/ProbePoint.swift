@@ -3,7 +3,11 @@
 /// The order below is the order a worker passes them in one job. Thread 0 (the caller)
 /// passes `jobStarted` instead of `taskClaimed`, and `allTasksClaimed` never; it parks only
 /// in `BasicScheduler`, whose barrier it waits in like every party (so it passes
-/// `beforePark` and `afterWake` there), never in `FutexScheduler`. The `value` passed with a
+/// `beforePark` and `afterWake` there), never in `SequenceScheduler` or `FutexScheduler`.
+/// With the standard blocks (`SequenceScheduler`, `SlotReducer`) a worker passes
+/// `taskClaimed` when it sees a new job, `allTasksClaimed` at once (nothing is claimed, so
+/// nothing waits), `countDecremented` when it published its slot, and never `lockTaken` or
+/// `lockReleasing`; the caller passes `totalReceived` after gathering every slot. The `value` passed with a
 /// point is documented per case; it is 0 where none is listed. `barrierCompleted`, last in
 /// the list, is off that path: only the last party of a `BasicScheduler` round passes it.
 public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {

@@ -1,5 +1,7 @@
 import Synchronization
-/// The standard scheduler: the book's futex design (docs/ORIGIN.md) with its real steps.
+/// The book's futex scheduler (docs/ORIGIN.md) with its real steps: the reference design the
+/// shipped `SequenceScheduler` is measured and checked against, chosen by name. It parks
+/// idle workers on one futex word and claims tasks with one fetch-sub per worker.
 public typealias FutexScheduler = FutexSchedulerWith<CorrectFutexSteps>
 
 /// The one-RMW scheduler of the book's follow-up chapter: a 32-bit task word that counts

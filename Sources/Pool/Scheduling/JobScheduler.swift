@@ -1,5 +1,12 @@
 /// Hands jobs from the caller (thread 0) to the workers, and carries the stop signal.
 ///
+/// The implementations, side by side: `SequenceScheduler`, the standard one (`CountingPool`
+/// and every pool that names no scheduler): one job word the caller publishes, nothing
+/// claimed, no RMW by workers. `FutexScheduler`, the book's design and the reference: a task
+/// word workers claim from, one fetch-sub each. `BasicScheduler`, the book's first design and
+/// the baseline: a barrier round per job. A user may implement the protocol too; the
+/// harness's property suites and stress driver take any `InspectableScheduler`.
+///
 /// Contract, for one pool of `threadCount` threads:
 /// - The caller calls `start(target:)` once per job; it returns once the job is published.
 ///   It throws `.stopped` if the pool was stopped. The caller never starts a job before the
@@ -25,7 +32,7 @@ public protocol JobScheduler: AnyObject, Sendable {
     /// Jobs with a smaller target run sequentially on the caller.
     static var minimumJobSize: UInt64 { get }
 
-    /// Short name for reports ("basic", "futex", or a canary's name).
+    /// Short name for reports ("sequence", "futex", "basic", or a canary's name).
     static var name: String { get }
 
     func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption)
