@@ -8,6 +8,7 @@
 #                   [--reducer slot|spinlock|all] [--shard NAME] [--results DIR] [--require-coverage]
 #   scripts/soak.sh --merge DIR... [--results DIR] [--require-coverage]
 #                                                      one summary over several results folders
+#   Either form with --check-args: validate the arguments, run nothing (exit 0, or 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=soak.sh
@@ -40,6 +41,7 @@ usage: scripts/soak.sh [SECONDS] [--seed-base N] [--scheduler sequence|basic|fut
                    could exercise and none saw is a finding; the counts of every release and
                    TSan run (of every shard, with --merge) are summed first. Exit 4 when that
                    is the only finding. The nightly workflow merges its shards with it.
+  --check-args     validate the arguments and exit 0 (or 64 with the usage), running nothing
 
 Environment: SOAK_SEED_BASE, SOAK_SCHEDULER, SOAK_REDUCER, SOAK_SHARD, SOAK_SEGMENT_SECONDS,
 SOAK_SELF_TEST=0 (skip the self-test), SOAK_REQUIRE_COVERAGE=1 (as --require-coverage),
@@ -70,6 +72,7 @@ results=""
 segment_seconds=${SOAK_SEGMENT_SECONDS:-120}
 merge_folders=()
 merge_mode=0
+check_only=0
 coverage_flags=()
 [ "${SOAK_REQUIRE_COVERAGE:-0}" = 1 ] && coverage_flags=(--require-coverage)
 while [ $# -gt 0 ]; do
@@ -81,6 +84,7 @@ while [ $# -gt 0 ]; do
         --results) [ $# -ge 2 ] || usage_error; results=$2; shift 2 ;;
         --merge) merge_mode=1; shift ;;
         --require-coverage) coverage_flags=(--require-coverage); shift ;;
+        --check-args) check_only=1; shift ;;
         --help|-h) usage; exit 0 ;;
         -*) printf 'soak.sh: unknown option "%s"\n' "$1" >&2; usage_error ;;
         *)
@@ -96,6 +100,7 @@ done
 
 if [ "$merge_mode" = 1 ]; then
     [ ${#merge_folders[@]} -gt 0 ] || { echo "soak.sh: --merge needs at least one results folder" >&2; usage_error; }
+    [ "$check_only" = 0 ] || exit 0
     results=${results:-results/soak-merged-$(date -u +%Y%m%dT%H%M%SZ)}
     mkdir -p "$results"
     find_swift
@@ -118,6 +123,7 @@ require_count SOAK_SEGMENT_SECONDS "$segment_seconds"
 [ "$total_seconds" -ge 1 ] || { echo "soak.sh: SECONDS must be at least 1" >&2; usage_error; }
 [ -n "$seed_base" ] || seed_base=$(( RANDOM << 30 | RANDOM << 15 | RANDOM ))
 require_count "seed base" "$seed_base"
+[ "$check_only" = 0 ] || exit 0
 results=${results:-results/soak-$(date -u +%Y%m%dT%H%M%SZ)-$shard}
 mkdir -p "$results/reports"
 runs="$results/runs.tsv"

@@ -42,6 +42,8 @@ struct BenchOptions {
     var spinPolicy = SpinPolicy.default
     /// Only the variants with these names (sequential is always kept); nil: all.
     var variantFilter: [String]?
+    /// `--check-args`: parse and validate the command line, then exit 0 without running.
+    var checkArguments = false
 
     var effectiveRepetitions: Int { repetitions ?? (quick ? 5 : 15) }
     var effectiveSampleNanoseconds: UInt64 { UInt64(sampleMicroseconds ?? (quick ? 1_000 : 4_000)) * 1_000 }
@@ -90,6 +92,8 @@ struct BenchOptions {
                               (2 threads) beside the default profile and its phases
       --neighbour-spin        instead: hand-offs at N=1 alone and next to a thread that spins
                               without end (docs/BENCH.md, "A neighbour that spins")
+      --check-args            parse and validate the command line, run nothing: exit 0, or 64
+                              with the usage error
       --help                  this text
     """
 
@@ -143,6 +147,7 @@ struct BenchOptions {
             case "--explore-rate": options.mode = .explorationRate
             case "--explore-binary": options.explorationBinary = try value(for: argument)
             case "--neighbour-spin": options.mode = .neighbourSpin
+            case "--check-args": options.checkArguments = true
             default: throw UsageError(description: "unknown argument '\(argument)'")
             }
         }

@@ -15,6 +15,7 @@ do {
     StandardError.write("bench: \(error)\n\(BenchOptions.usage)\n")
     exit(64)
 }
+if options.checkArguments { exit(0) }
 do {
     switch options.mode {
     case .compare:

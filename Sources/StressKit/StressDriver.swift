@@ -30,6 +30,7 @@ public enum StressDriver {
             ConsoleOutput.error("stress: \(error.message)\n\(StressOptions.usage)\n")
             return StressExitCode.usage
         }
+        if options.checkArguments { return StressExitCode.passed }
         if options.help {
             ConsoleOutput.out(StressOptions.usage + "\n\n" + StressSubcommand.overview + "\n")
             return StressExitCode.passed

@@ -51,6 +51,9 @@ public struct StressOptions: Sendable, Equatable {
     public var listCanaries = false
     public var quiet = false
     public var help = false
+    /// `--check-args`: parse and validate the command line, then exit without running
+    /// (0, or 64 with the usage error), so that documents can prove their command lines.
+    public var checkArguments = false
     /// `--explore` and its flags (`ExplorationOptions`).
     public var exploration = ExplorationOptions()
 
@@ -72,7 +75,7 @@ public struct StressOptions: Sendable, Equatable {
                       [--reducer spinlock|slot|all] [--faults RATE] [--noise LEVEL] [--watchdog SECONDS]
                       [--json PATH] [--variant NAME] [--from-episode K] [--profile default|hot|noisy]
                       [--require-coverage] [--self-test [--repeat N]] [--list-canaries]
-                      [--quiet] [--help]
+                      [--quiet] [--check-args] [--help]
                stress --explore [--strategy random|pct|dfs] [--depth D] [--preemptions P] [--schedules N]
                       [--jobs N] [--scenario S] [--replay SCHEDULE] [--self-test] ... (see below)
 
@@ -99,6 +102,8 @@ public struct StressOptions: Sendable, Equatable {
                              print the median time to detection
           --list-canaries    print the canary registry (tab-separated) and exit
           --quiet            no progress line
+          --check-args       parse and validate the command line, run nothing: exit 0, or 64 with
+                             the usage error (also after `stress summarize` or `stress report-field`)
           --help             this text
 
         \(ExplorationOptions.usage)
@@ -109,6 +114,9 @@ public struct StressOptions: Sendable, Equatable {
                     report), 130/143 interrupted by SIGINT/SIGTERM (the report covers what ran),
                     64 usage error (also: --explore in a build without it)
         """
+
+    /// The flag of `checkArguments`, which every parser of `stress` accepts.
+    public static let checkArgumentsFlag = "--check-args"
 
     /// Parses the arguments that follow the program name.
     public static func parse(_ arguments: [String]) throws(StressUsageError) -> StressOptions {
@@ -195,6 +203,7 @@ public struct StressOptions: Sendable, Equatable {
             case "--self-test": options.selfTest = true
             case "--list-canaries": options.listCanaries = true
             case "--quiet": options.quiet = true
+            case checkArgumentsFlag: options.checkArguments = true
             case "--help", "-h": options.help = true
             default:
                 guard let takesValue = ExplorationOptions.flags[flag] else {

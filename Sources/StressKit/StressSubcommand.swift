@@ -13,10 +13,31 @@ public enum StressSubcommand: String, CaseIterable, Sendable {
         """
 
     /// Runs the subcommand with the arguments that follow its name; returns the exit code.
+    /// With `--check-args` among them, only parses the others (`StressOptions.checkArguments`).
     public func run(_ arguments: [String]) -> Int32 {
-        switch self {
+        let flag = StressOptions.checkArgumentsFlag
+        if arguments.contains(flag) { return checkArguments(arguments.filter { $0 != flag }) }
+        return switch self {
         case .summarize: SummarizeCommand.main(arguments: arguments)
         case .reportField: ReportFieldCommand.main(arguments: arguments)
+        }
+    }
+
+    /// Parses `arguments` as the subcommand would: exit 0, or 64 with the usage error.
+    func checkArguments(_ arguments: [String]) -> Int32 {
+        do throws(StressUsageError) {
+            switch self {
+            case .summarize: _ = try SummarizeOptions.parse(arguments)
+            case .reportField: _ = try ReportFieldCommand.parse(arguments)
+            }
+            return StressExitCode.passed
+        } catch {
+            let usage = switch self {
+            case .summarize: SummarizeOptions.usage
+            case .reportField: ReportFieldCommand.usage
+            }
+            ConsoleOutput.error("stress \(rawValue): \(error.message)\n\(usage)\n")
+            return StressExitCode.usage
         }
     }
 }
