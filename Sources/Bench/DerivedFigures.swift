@@ -1,4 +1,4 @@
-/// The figures issue 5 asks for, per variant, computed from one interleaved run.
+/// The bench's target figures, per variant, computed from one interleaved run.
 struct DerivedFigures {
     var variant: String
     var kind: VariantKind

@@ -10,7 +10,7 @@ import Pool
 /// with its interquartile range, and as a ratio to the first variant.
 ///
 /// The variants answer three questions:
-/// - the target: 2 to 3 threads, 2 jobs, at least 1,000 schedules/s (issue 9);
+/// - the target: 2 to 3 threads, 2 jobs, at least 1,000 schedules/s;
 /// - oversubscription: 4 threads on this 2-CPU machine must not fall apart per step (one
 ///   controlled thread runs at a time; the others sleep on their futex words, none spins);
 /// - pinning, and two explorations side by side (their rates summed): whether the
@@ -120,7 +120,7 @@ struct ExplorationRate {
                   + pad(format(switches.median, digits: 0), 19) + ratio)
         }
         if let first {
-            print("\ntarget (issue 9): >= 1000 schedules/s for 2-3 threads, 2 jobs: \(first.0 >= 1000 ? "met" : "NOT MET") (\(format(first.0, digits: 0))/s)")
+            print("\ntarget: >= 1000 schedules/s for 2-3 threads, 2 jobs: \(first.0 >= 1000 ? "met" : "NOT MET") (\(format(first.0, digits: 0))/s)")
         }
     }
 }

@@ -2,7 +2,7 @@ import Glibc
 import Pool
 
 /// Reading and writing whole text files with libc, so that the bench needs no Foundation
-/// (a static build stays small enough to ship to a device machine).
+/// (a static build stays small enough to copy to another machine).
 enum FileText {
     static func read(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }

@@ -20,7 +20,7 @@ enum StressThroughput {
         var seconds: Int
     }
 
-    /// The hot profile on 2 threads (the figure), and the default profile over two
+    /// The hot profile on 2 threads (the figure the bench's target is about), and the default profile over two
     /// whole noisy/hot cycles (6 s: noisy 2 s, hot 1 s, twice).
     static let profiles = [
         Profile(name: "hot profile, 2 threads", arguments: ["--profile", "hot", "--threads", "2"], seconds: 5),

@@ -50,7 +50,7 @@ package struct PoolBlocks: Hashable, Codable, Sendable, CustomTestStringConverti
     package var testDescription: String { "\(scheduler.rawValue)+\(reducer.rawValue)" }
 }
 
-/// The thread counts of the issue: 1, 2, 3, 4, 8 (2 cores: 3 and more oversubscribe).
+/// The thread counts every property runs at: 1, 2, 3, 4, 8 (2 cores: 3 and more oversubscribe).
 package let threadCounts = [1, 2, 3, 4, 8]
 
 /// A job target, relative to the thread count N where the interesting values depend on it.

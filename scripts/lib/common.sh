@@ -19,7 +19,7 @@ join_with() {
 }
 step() { printf '\n==> %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 
-# The Swift toolchain: on PATH, or at /opt/swift (this project's machine kind).
+# The Swift toolchain: on PATH, or at /opt/swift (where CI's machines install it).
 find_swift() {
     if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
         export PATH="$PATH:/opt/swift/usr/bin"
