@@ -79,8 +79,8 @@ struct CommandLineTests {
 
     /// `--check-args` (and after a subcommand): a valid command line exits 0 at once, without
     /// running (the alarm ends a ten-minute run that started anyway); a bad one exits 64.
-    @Test("--check-args validates the command line and runs nothing", arguments: [
-        (["--check-args", "--seconds", "600", "--seed", "1", "--threads", "2"], Int32(0)),
+    static let checkedCommandLines: [(arguments: [String], expected: Int32)] = [
+        (["--check-args", "--seconds", "600", "--seed", "1", "--threads", "2"], 0),
         (["--seconds", "600", "--self-test", "--check-args"], 0),
         (["summarize", "--check-args", "--merge", "--out", "merged", "results"], 0),
         (["report-field", "report.json", "verdict", "--check-args"], 0),
@@ -88,7 +88,9 @@ struct CommandLineTests {
         (["--check-args", "--variant", "no-such-canary"], 64),
         (["summarize", "--check-args", "results"], 64),
         (["report-field", "--check-args", "report.json"], 64),
-    ])
+    ]
+
+    @Test("--check-args validates the command line and runs nothing", arguments: checkedCommandLines)
     func checkArguments(_ arguments: [String], expected: Int32) async {
         await #expect(processExitsWith: .exitCode(expected), "\(arguments)") { [arguments] in
             alarm(30)
