@@ -23,10 +23,11 @@
 #      `--check-args`, which validates and runs nothing; a script that accepts --check-args
 #      (scripts/soak.sh) is run with it; for the others every option must be one of the
 #      script's own. A backticked span in prose that does not parse on its own (a mention,
-#      `stress --profile`) passes if every option in it is one the program's --help lists. Commands with placeholders (`--seconds S`, `[...]`, `...`, `$VAR`)
-#      are skipped. The binaries: a debug build (`swift build --product stress|bench`),
-#      unless --binaries DIR names them; CHECK_DOCS_NO_BUILD=1 skips this part, with a note,
-#      when they are missing.
+#      `stress --profile`) passes if every option in it is one the program's --help lists.
+#      Commands with placeholders (`--seconds S`, `[...]`, `...`, `$VAR`) are skipped. The
+#      binaries: a debug build (`swift build --product stress|bench`), unless --binaries DIR
+#      names them; with CHECK_DOCS_NO_BUILD=1 nothing is built, and without the binaries this
+#      part is skipped with a note.
 #  (e) Layout. The folders README.md's "Layout" block lists exist, and it lists every folder
 #      of Sources, Tests, scripts and docs (an indented `Name/` is a folder of the unindented
 #      entry above it).
@@ -36,8 +37,10 @@
 #
 # usage: scripts/check-docs.sh [--root DIR] [--binaries DIR]
 #                                               check DIR (default: this repository), with
-#                                               the stress and bench binaries of DIR
-#        scripts/check-docs.sh --self-check     prove the check fires: plant one defect of
+#                                               the stress and bench binaries in DIR
+#                                               (default: built into the root's .build/debug)
+#        scripts/check-docs.sh --self-check [--binaries DIR]
+#                                               prove the check fires: plant one defect of
 #                                               each kind in a temporary copy, expect each
 #                                               to be reported by name
 # Exit 0: OK (one line). Exit 1: findings, one per line. Exit 64: usage.
