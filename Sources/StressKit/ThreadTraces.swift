@@ -1,3 +1,4 @@
+import CPoolSupport
 import Glibc
 import Pool
 import Synchronization
@@ -35,6 +36,9 @@ final class ThreadTraces: @unchecked Sendable {
         case contributedJob
         /// `pthread_self()` of the thread at its last point: names the thread of a crash.
         case threadHandle
+        /// The thread's kernel id (`gettid`), stored at its first point: the watchdog asks
+        /// the kernel whether a thread that looks parked really sleeps (`KernelThreadState`).
+        case kernelThreadID
     }
 
     let threadCount: Int
@@ -72,6 +76,18 @@ final class ThreadTraces: @unchecked Sendable {
         self[thread, .lastValue].pointee.store(value, ordering: .relaxed)
         self[thread, .lastTime].pointee.store(MonotonicClock.nanoseconds(), ordering: .relaxed)
         self[thread, .threadHandle].pointee.store(UInt64(pthread_self()), ordering: .relaxed)
+        // relaxed, both: this thread's own word, read by the watchdog as a snapshot. One
+        // syscall per thread and pool, at its first point; a load of its own line after that.
+        if self[thread, .kernelThreadID].pointee.load(ordering: .relaxed) == 0 {
+            self[thread, .kernelThreadID].pointee.store(UInt64(UInt32(bitPattern: cpool_gettid())), ordering: .relaxed)
+        }
+    }
+
+    /// What the kernel says of thread `thread` now, or nil before its first point.
+    func kernelState(of thread: Int) -> KernelThreadState? {
+        // relaxed: a snapshot for the watchdog.
+        let tid = Int32(truncatingIfNeeded: self[thread, .kernelThreadID].pointee.load(ordering: .relaxed))
+        return KernelThreadState.read(tid: tid)
     }
 
     /// The pool thread whose last point was passed by the thread `handle`, or nil.
@@ -81,15 +97,17 @@ final class ThreadTraces: @unchecked Sendable {
     }
 
     /// Each thread's last probe point, one line each: the watchdog's dump and the crash
-    /// report. `marked` is flagged (the thread that crashed).
-    func describe(now: UInt64, marked: Int? = nil) -> String {
+    /// report. `marked` is flagged (the thread that crashed). `askingKernel`: add what the
+    /// kernel says of each thread (only a reader inside the pool's own process can ask).
+    func describe(now: UInt64, marked: Int? = nil, askingKernel: Bool = false) -> String {
         var text = ""
         for thread in 0..<threadCount {
             let last = lastPoint(of: thread)
             let name = thread == 0 ? "caller  " : "worker \(thread)"
             let flag = thread == marked ? " <- died here" : ""
+            let kernel = askingKernel ? kernelState(of: thread).map { "; kernel: \($0)" } ?? "" : ""
             if let point = last.point {
-                text += "  \(name): last point '\(point)' (value \(last.value)) \(duration(now &- last.time)) ago\(flag)\n"
+                text += "  \(name): last point '\(point)' (value \(last.value)) \(duration(now &- last.time)) ago\(kernel)\(flag)\n"
             } else {
                 text += "  \(name): no probe point reached yet\(flag)\n"
             }

@@ -123,12 +123,15 @@ public final class Watchdog: @unchecked Sendable {
         var lostWakeUp = false
         if let view = stalled.attachedView {
             let scheduler = view.schedulerDiagnostics()
+            let kernelBefore = (0..<view.record.threadCount).map { view.record.traces.kernelState(of: $0) }
             for thread in 0..<view.record.threadCount {
                 let last = view.record.lastPoint(of: thread)
                 if last.point == .beforePark && !scheduler.stopped {
                     let wakeConditionHolds = view.parksOnGeneration
                         ? scheduler.word != last.value : scheduler.pendingTasks > 0
-                    if wakeConditionHolds {
+                    if wakeConditionHolds, let kernel = kernelBefore[thread], kernel.isRunnable {
+                        diagnosis.append("NOT PARKED: thread \(thread)'s last point is 'before park' (value \(last.value)), but the kernel says it is \(kernel): it was woken (or never slept) and waits for a CPU; no lost wake-up")
+                    } else if wakeConditionHolds {
                         lostWakeUp = true
                         diagnosis.append("LOST WAKE-UP: thread \(thread) parked (before park, value \(last.value)) \(duration(now &- last.time)) ago, but the scheduler says "
                                          + (view.parksOnGeneration ? "the word it parked on (a barrier generation, a job sequence) moved on to \(scheduler.word)" : "\(scheduler.pendingTasks) task(s) are pending"))
@@ -158,12 +161,24 @@ public final class Watchdog: @unchecked Sendable {
                 ? (lostWakeUp ? "the stalled job COMPLETED after it: the sleeper had missed its wake-up" : "the stalled job moved on within 2 s after it (a starved thread, or a missed wake-up)")
                 : "the stalled job did NOT move on within 2 s"
             diagnosis.append("rescue: one spurious wake-all; \(outcome)")
+            if !moved { diagnosis += Self.starvation(before: kernelBefore, after: (0..<view.record.threadCount).map { view.record.traces.kernelState(of: $0) }) }
         } else {
             diagnosis.append("no pool attached to the stalled caller (stuck creating or between pools)")
         }
         if diagnosis.count == 1 && !lostWakeUp { diagnosis.insert("no lost wake-up diagnosed: a thread is stuck in a spin, a share, or a lock", at: 0) }
         text += diagnosis.joined(separator: "\n")
         context.terminate(lostWakeUp ? .lostWakeup : .stall, text, episode: episode, jobIndex: jobIndex)
+    }
+
+    /// Threads that were runnable throughout the rescue window and got no CPU time in it: the
+    /// machine starved them, which no protocol bug explains (one line each).
+    static func starvation(before: [KernelThreadState?], after: [KernelThreadState?]) -> [String] {
+        zip(before, after).enumerated().compactMap { thread, states in
+            guard let first = states.0, let second = states.1, first.isRunnable, second.isRunnable,
+                  second.runNanoseconds == first.runNanoseconds else { return nil }
+            let waited = duration(second.runQueueWaitNanoseconds &- first.runQueueWaitNanoseconds)
+            return "STARVED: thread \(thread) was runnable throughout the rescue window and got no CPU time (\(second); its run-queue wait grew by \(waited)): the machine starved it, no protocol bug explains that"
+        }
     }
 
     func dump(_ slot: RunnerSlot, now: UInt64, stalled: Bool) -> String {
@@ -175,7 +190,7 @@ public final class Watchdog: @unchecked Sendable {
             let place = fault.kind == .shareThrow ? "in the share" : "at '\(fault.point)'"
             text += "  fault: \(fault.state) \(fault.kind.rawValue) \(place) on thread \(fault.thread) (job \(fault.job))\n"
         }
-        text += view.record.traces.describe(now: now)
+        text += view.record.traces.describe(now: now, askingKernel: true)
         return text
     }
 }
