@@ -33,6 +33,7 @@ public enum Canary: String, CaseIterable, Sendable {
     case wrappingGather = "wrapping-gather"
     case claimOnWake = "claim-on-wake"
     case neverJoins = "never-joins"
+    case misplacedRemainder = "misplaced-remainder"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -69,7 +70,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
-        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop: .sequenceScheduler
+        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder: .sequenceScheduler
         case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
@@ -89,6 +90,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .relaxedJob: SequenceSchedulerWith<RelaxedJob>.self
         case .unwokenJob: SequenceSchedulerWith<UnwokenJob>.self
         case .unmarkedStop: SequenceSchedulerWith<UnmarkedStop>.self
+        case .misplacedRemainder: SequenceSchedulerWith<MisplacedRemainder>.self
         default: nil
         }
     }
@@ -145,6 +147,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .wrappingGather: WrappingGather.self
         case .claimOnWake: ClaimOnWake.self
         case .neverJoins: NeverJoins.self
+        case .misplacedRemainder: MisplacedRemainder.self
         }
     }
 
@@ -170,6 +173,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .wrappingGather: "SlotSteps.add"
         case .claimOnWake: "FutexSteps.spinForTask"
         case .neverJoins: "ShutdownSteps.settleWorkers"
+        case .misplacedRemainder: "SequenceSteps.share"
         }
     }
 
@@ -199,6 +203,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .wrappingGather: "the gathered sum wraps past UInt64.max instead of failing"
         case .claimOnWake: "a worker takes any wake-up for a task: the claim underflows the task word and traps"
         case .neverJoins: "shutdown raises stop but never joins (nor detaches) its workers: their stacks stay mapped"
+        case .misplacedRemainder: "a job's remainder goes to the last threads, not the first: right total, wrong shares"
         }
     }
 
@@ -220,6 +225,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .stalePark, .claimOnWake,
              .unmarkedStop: [.stress, .exploration]
         case .neverJoins: [.stress, .exploration, .propertyTests]
+        // The total stays right: only an oracle of each share, independent of `Share.of`, sees it.
+        case .misplacedRemainder: [.stress, .exploration]
         }
     }
 
@@ -244,6 +251,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .claimOnWake: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         // Pool churn, fast: no faults or noise to slow the episodes down.
         case .neverJoins: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
+        // Any parallel job whose target the thread count does not divide.
+        case .misplacedRemainder: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
         }
     }

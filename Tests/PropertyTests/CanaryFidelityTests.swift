@@ -288,6 +288,10 @@ enum SequenceStepObservations {
             parkedThreadReturns(park: { words.job.park(whileEqualTo: 0) }, act: { Steps.rescueWake(words) },
                                 rescue: { CorrectSequenceSteps.raiseStop(words) })
         }
+        // A target that 3 threads do not divide: where the remainder goes.
+        scenario("share/remainder") { _ in
+            (0..<3).map { "\(Steps.share(thread: $0, threadCount: 3, target: 10))" }.joined(separator: ", ")
+        }
         return observations
     }
 }

@@ -37,6 +37,11 @@ public final class SequenceSchedulerWith<Steps: SequenceSteps>: InspectableSched
     deinit { words.deallocate() }
 
     @inlinable
+    public static func share(thread: Int, threadCount: Int, target: UInt64) -> Share {
+        Steps.share(thread: thread, threadCount: threadCount, target: target)
+    }
+
+    @inlinable
     public func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption) {
         try Steps.publishJob(words, target: target)
         Steps.wakeForJob(words)
