@@ -34,6 +34,7 @@ public enum Canary: String, CaseIterable, Sendable {
     case claimOnWake = "claim-on-wake"
     case neverJoins = "never-joins"
     case misplacedRemainder = "misplaced-remainder"
+    case blindPublish = "blind-publish"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -70,7 +71,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
-        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder: .sequenceScheduler
+        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish: .sequenceScheduler
         case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
@@ -91,6 +92,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .unwokenJob: SequenceSchedulerWith<UnwokenJob>.self
         case .unmarkedStop: SequenceSchedulerWith<UnmarkedStop>.self
         case .misplacedRemainder: SequenceSchedulerWith<MisplacedRemainder>.self
+        case .blindPublish: SequenceSchedulerWith<BlindPublish>.self
         default: nil
         }
     }
@@ -148,6 +150,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .claimOnWake: ClaimOnWake.self
         case .neverJoins: NeverJoins.self
         case .misplacedRemainder: MisplacedRemainder.self
+        case .blindPublish: BlindPublish.self
         }
     }
 
@@ -174,6 +177,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .claimOnWake: "FutexSteps.spinForTask"
         case .neverJoins: "ShutdownSteps.settleWorkers"
         case .misplacedRemainder: "SequenceSteps.share"
+        case .blindPublish: "SequenceSteps.publishJob"
         }
     }
 
@@ -204,6 +208,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .claimOnWake: "a worker takes any wake-up for a task: the claim underflows the task word and traps"
         case .neverJoins: "shutdown raises stop but never joins (nor detaches) its workers: their stacks stay mapped"
         case .misplacedRemainder: "a job's remainder goes to the last threads, not the first: right total, wrong shares"
+        case .blindPublish: "start takes a publish that failed on a late stop for two callers at once, and traps"
         }
     }
 
@@ -227,6 +232,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .neverJoins: [.stress, .exploration, .propertyTests]
         // The total stays right: only an oracle of each share, independent of `Share.of`, sees it.
         case .misplacedRemainder: [.stress, .exploration]
+        // Reached only by a stop between the caller's isStopped check and its publish.
+        case .blindPublish: [.stress, .exploration]
         }
     }
 
@@ -253,6 +260,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .neverJoins: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         // Any parallel job whose target the thread count does not divide.
         case .misplacedRemainder: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
+        // Workers failing between jobs, often.
+        case .blindPublish: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
         }
     }

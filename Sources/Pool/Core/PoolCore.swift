@@ -26,6 +26,7 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
     @inlinable
     func runOnPool(target: UInt64) throws -> UInt64 {
         reducer.reset(threadCount: threadCount)
+        try probe.pass(.beforePublish, thread: 0, value: target)
         try scheduler.start(target: target, probe: probe)
         try probe.reach(.jobStarted, thread: 0, value: target)
         let value = try contribution(of: Scheduler.share(thread: 0, threadCount: threadCount, target: target))

@@ -44,7 +44,7 @@ struct ExplorationSelfTest {
         }
         let faults: String
         switch canary {
-        case .noStopOnFailure, .unmarkedStop: faults = strategy == .dfs ? "1" : "0.5"  // a failing worker
+        case .noStopOnFailure, .unmarkedStop, .blindPublish: faults = strategy == .dfs ? "1" : "0.5"  // a failing worker
         default: faults = strategy == .dfs ? "0" : "0.1"
         }
         var flags = ["--threads", threads, "--faults", faults]
