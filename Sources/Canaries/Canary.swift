@@ -35,6 +35,7 @@ public enum Canary: String, CaseIterable, Sendable {
     case neverJoins = "never-joins"
     case misplacedRemainder = "misplaced-remainder"
     case blindPublish = "blind-publish"
+    case wideWrap = "wide-wrap"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -71,7 +72,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
-        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish: .sequenceScheduler
+        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish, .wideWrap: .sequenceScheduler
         case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
@@ -93,6 +94,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .unmarkedStop: SequenceSchedulerWith<UnmarkedStop>.self
         case .misplacedRemainder: SequenceSchedulerWith<MisplacedRemainder>.self
         case .blindPublish: SequenceSchedulerWith<BlindPublish>.self
+        case .wideWrap: SequenceSchedulerWith<WideWrap>.self
         default: nil
         }
     }
@@ -151,6 +153,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .neverJoins: NeverJoins.self
         case .misplacedRemainder: MisplacedRemainder.self
         case .blindPublish: BlindPublish.self
+        case .wideWrap: WideWrap.self
         }
     }
 
@@ -178,6 +181,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .neverJoins: "ShutdownSteps.settleWorkers"
         case .misplacedRemainder: "SequenceSteps.share"
         case .blindPublish: "SequenceSteps.publishJob"
+        case .wideWrap: "SequenceSteps.advanceSequence"
         }
     }
 
@@ -209,6 +213,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .neverJoins: "shutdown raises stop but never joins (nor detaches) its workers: their stacks stay mapped"
         case .misplacedRemainder: "a job's remainder goes to the last threads, not the first: right total, wrong shares"
         case .blindPublish: "start takes a publish that failed on a late stop for two callers at once, and traps"
+        case .wideWrap: "the job sequence wraps at 2^32, not 2^31: its 2^31st job sets the stop bit and never ends"
         }
     }
 
@@ -234,6 +239,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .misplacedRemainder: [.stress, .exploration]
         // Reached only by a stop between the caller's isStopped check and its publish.
         case .blindPublish: [.stress, .exploration]
+        // Only a pool started just below the wrap reaches it.
+        case .wideWrap: [.stress, .exploration]
         }
     }
 
@@ -262,6 +269,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .misplacedRemainder: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         // Workers failing between jobs, often.
         case .blindPublish: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
+        // Pool churn, fast: boundary pools are drawn per pool.
+        case .wideWrap: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
         }
     }

@@ -75,6 +75,7 @@ public struct EpisodeRunner {
         var configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: episode.spin.policy,
                                               pinning: episode.pinning, shutdownTimeout: shutdownTimeout)
         if let steps = context.options.variant?.shutdownSteps { configuration.shutdownSteps = steps }
+        configuration.startingSequence = Self.boundarySequence(episode, firstJob: first)
         slot.enter(.creatingPool, episode: episode.index, jobIndex: first)
         var pool: ThreadPool<Scheduler, Reducer, StressWork, StressProbe>
         do {
@@ -206,6 +207,17 @@ public struct EpisodeRunner {
         }
         slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
         return jobIndex
+    }
+
+    /// One pool in four starts its job sequence just below the 31-bit wrap (2^31 − 1, − 2
+    /// or − 3: the stop bit's neighbours), so that it crosses the wrap within three jobs
+    /// (`PoolConfiguration.startingSequence`; schedulers without a sequence ignore it). By
+    /// the episode and the pool's first job: a replay starts the same pools there, and an
+    /// exploration's first scenario (index 0, whose schedules DFS and PCT enumerate) is one.
+    static func boundarySequence(_ episode: Episode, firstJob: Int) -> UInt32? {
+        let draw = episode.index &+ firstJob
+        guard draw % 4 == 0 else { return nil }
+        return SequenceWords.sequenceMask - UInt32(draw / 4 % 3)
     }
 
     /// A worker's failure at a point it passes while it waits for a job.

@@ -264,6 +264,9 @@ enum SequenceStepObservations {
         scenario("publishJob/stopped", job: stop | 4) { words in outcome { () throws(ProtocolInterruption) in try Steps.publishJob(words, target: 5) } }
         scenario("advanceSequence/idle") { words in "\(Steps.advanceSequence(words, from: 0))" }
         scenario("advanceSequence/stopped", job: stop | 4) { words in "\(Steps.advanceSequence(words, from: 4))" }
+        scenario("advanceSequence/wrapping", job: SequenceWords.sequenceMask) { words in
+            "\(Steps.advanceSequence(words, from: SequenceWords.sequenceMask))"
+        }
         scenario("spinForTask/unchanged") { words in "\(Steps.spinForTask(words, taken: 0))" }
         scenario("spinForTask/moved", job: 1) { words in "\(Steps.spinForTask(words, taken: 0))" }
         scenario("parkForTask/moved", job: 1) { words in

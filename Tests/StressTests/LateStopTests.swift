@@ -37,3 +37,19 @@ struct LateStopTests {
         }
     }
 }
+
+/// Boundary states in the stress driver: one pool in four starts its job sequence just below
+/// the wrap, so the canary whose wrap is one bit off (`wide-wrap`) is caught within seconds.
+@Suite("Boundary states in stress", .serialized)
+struct BoundaryStressTests {
+    @Test("wide-wrap, whose sequence wraps at 2^32, stalls within seconds")
+    func wideWrapIsCaught() async {
+        let result = await #expect(processExitsWith: .exitCode(2), observing: [\.standardErrorContent]) {
+            alarm(120)
+            exit(StressDriver.main(arguments: ["--variant", Canary.wideWrap.rawValue, "--seconds", "8", "--watchdog", "2",
+                                               "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"]))
+        }
+        let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(standardError.contains("STALL ("))
+    }
+}
