@@ -36,6 +36,7 @@ public enum Canary: String, CaseIterable, Sendable {
     case misplacedRemainder = "misplaced-remainder"
     case blindPublish = "blind-publish"
     case wideWrap = "wide-wrap"
+    case leakedCell = "leaked-cell"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -72,7 +73,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
-        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish, .wideWrap: .sequenceScheduler
+        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish, .wideWrap, .leakedCell: .sequenceScheduler
         case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
@@ -95,6 +96,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .misplacedRemainder: SequenceSchedulerWith<MisplacedRemainder>.self
         case .blindPublish: SequenceSchedulerWith<BlindPublish>.self
         case .wideWrap: SequenceSchedulerWith<WideWrap>.self
+        case .leakedCell: SequenceSchedulerWith<LeakedCell>.self
         default: nil
         }
     }
@@ -154,6 +156,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .misplacedRemainder: MisplacedRemainder.self
         case .blindPublish: BlindPublish.self
         case .wideWrap: WideWrap.self
+        case .leakedCell: LeakedCell.self
         }
     }
 
@@ -182,6 +185,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .misplacedRemainder: "SequenceSteps.share"
         case .blindPublish: "SequenceSteps.publishJob"
         case .wideWrap: "SequenceSteps.advanceSequence"
+        case .leakedCell: "SequenceSteps.deallocateWords"
         }
     }
 
@@ -214,6 +218,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .misplacedRemainder: "a job's remainder goes to the last threads, not the first: right total, wrong shares"
         case .blindPublish: "start takes a publish that failed on a late stop for two callers at once, and traps"
         case .wideWrap: "the job sequence wraps at 2^32, not 2^31: its 2^31st job sets the stop bit and never ends"
+        case .leakedCell: "the scheduler's deinit frees every page of its words but one: a page leaked per pool"
         }
     }
 
@@ -241,6 +246,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .blindPublish: [.stress, .exploration]
         // Only a pool started just below the wrap reaches it.
         case .wideWrap: [.stress, .exploration]
+        // The page ledger runs in stress, not under exploration (whose pools it would slow).
+        case .leakedCell: [.stress]
         }
     }
 
@@ -271,6 +278,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .blindPublish: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         // Pool churn, fast: boundary pools are drawn per pool.
         case .wideWrap: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
+        case .leakedCell: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
         }
     }

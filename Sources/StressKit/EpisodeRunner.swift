@@ -53,9 +53,16 @@ public struct EpisodeRunner {
     func run<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ episode: Episode, _: Scheduler.Type, _: Reducer.Type
     ) {
+        // The page ledger: exact accounting of each pool's pages (not under exploration,
+        // whose findings come from its own checks and whose runs it would only slow).
+        let countsPages = context.findingInterceptor == nil
+        if countsPages { PageLedger.start() }
         var jobIndex = 0
         while jobIndex < episode.jobs.count && context.mayContinue(episode.phase) {
+            let mark = countsPages ? PageLedger.mark : 0
+            let first = jobIndex
             jobIndex = runPool(episode, from: jobIndex, Scheduler.self, Reducer.self)
+            if countsPages { checkPagesReturned(since: mark, episode: episode, firstJob: first) }
         }
     }
 
@@ -218,6 +225,22 @@ public struct EpisodeRunner {
         let draw = episode.index &+ firstJob
         guard draw % 4 == 0 else { return nil }
         return SequenceWords.sequenceMask - UInt32(draw / 4 % 3)
+    }
+
+    /// After a pool is destroyed: every page it allocated (on this caller, since `mark`) is
+    /// free again, else a `resource leak` naming each page still live and where it was
+    /// allocated. A worker may drop its reference to the pool's state just after its join
+    /// returned: the check waits for that, bounded.
+    func checkPagesReturned(since mark: UInt64, episode: Episode, firstJob: Int) {
+        let deadline = MonotonicClock.nanoseconds() &+ 1_000_000_000
+        var live = PageLedger.livePages(allocatedByThisThreadSince: mark)
+        while !live.isEmpty && MonotonicClock.nanoseconds() < deadline {
+            usleep(1_000)
+            live = PageLedger.livePages(allocatedByThisThreadSince: mark)
+        }
+        guard !live.isEmpty else { return }
+        let sites = live.prefix(4).map(\.site).joined(separator: ", ")
+        fail(.resourceLeak, "the pool of jobs from index \(firstJob) (\(Self.poolLabel(episode, variant: context.options.variant))) left \(live.count) page\(live.count == 1 ? "" : "s") of its own after it was destroyed, allocated at \(sites)", episode, firstJob)
     }
 
     /// A worker's failure at a point it passes while it waits for a job.

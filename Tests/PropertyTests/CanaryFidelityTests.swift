@@ -308,6 +308,13 @@ enum SequenceStepObservations {
             parkedThreadReturns(park: { words.job.park(whileEqualTo: 0) }, act: { Steps.rescueWake(words) },
                                 rescue: { CorrectSequenceSteps.raiseStop(words) })
         }
+        // The pages a scheduler of these steps leaves when it is destroyed.
+        scenario("deallocateWords/pages") { _ in
+            PageLedger.start()
+            let mark = PageLedger.mark
+            _ = SequenceSchedulerWith<Steps>(threadCount: 3, spinPolicy: .parkImmediately)
+            return "\(PageLedger.livePages(allocatedByThisThreadSince: mark).count) pages left"
+        }
         // A target that 3 threads do not divide: where the remainder goes.
         scenario("share/remainder") { _ in
             (0..<3).map { "\(Steps.share(thread: $0, threadCount: 3, target: 10))" }.joined(separator: ", ")

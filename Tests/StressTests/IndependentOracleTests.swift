@@ -48,13 +48,8 @@ struct IndependentOracleTests {
 
     @Test("A stress run catches the misplaced remainder within 5 seconds")
     func stressCatchesMisplacedRemainder() async {
-        let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
-            alarm(120)
-            exit(StressDriver.main(arguments: ["--variant", Canary.misplacedRemainder.rawValue, "--seconds", "5",
-                                               "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"]))
-        }
-        let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(standardError.contains("VIOLATION (wrong result)"))
-        #expect(standardError.contains("the contract gives"))
+        await expectDriverRun(["--variant", Canary.misplacedRemainder.rawValue, "--seconds", "5",
+                               "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"],
+                              endsAs: .exitCode(1), showing: ["VIOLATION (wrong result)", "the contract gives"])
     }
 }

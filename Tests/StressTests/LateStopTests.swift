@@ -30,11 +30,9 @@ struct LateStopTests {
 
     @Test("blind-publish traps on a stop between the check and the publish, within 5 seconds")
     func blindPublishIsCaught() async {
-        await #expect(processExitsWith: .failure) {
-            alarm(120)
-            exit(StressDriver.main(arguments: ["--variant", Canary.blindPublish.rawValue, "--seconds", "5",
-                                               "--threads", "2,3,4", "--faults", "0.3", "--noise", "1", "--quiet"]))
-        }
+        await expectDriverRun(["--variant", Canary.blindPublish.rawValue, "--seconds", "5",
+                               "--threads", "2,3,4", "--faults", "0.3", "--noise", "1", "--quiet"],
+                              endsAs: .failure, showing: ["Precondition failed: SequenceScheduler.start: the job word moved"])
     }
 }
 
@@ -44,12 +42,8 @@ struct LateStopTests {
 struct BoundaryStressTests {
     @Test("wide-wrap, whose sequence wraps at 2^32, stalls within seconds")
     func wideWrapIsCaught() async {
-        let result = await #expect(processExitsWith: .exitCode(2), observing: [\.standardErrorContent]) {
-            alarm(120)
-            exit(StressDriver.main(arguments: ["--variant", Canary.wideWrap.rawValue, "--seconds", "8", "--watchdog", "2",
-                                               "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"]))
-        }
-        let standardError = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(standardError.contains("STALL ("))
+        await expectDriverRun(["--variant", Canary.wideWrap.rawValue, "--seconds", "8", "--watchdog", "2",
+                               "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"],
+                              endsAs: .exitCode(2), showing: ["STALL ("])
     }
 }

@@ -34,7 +34,7 @@ public final class SequenceSchedulerWith<Steps: SequenceSteps>: InspectableSched
         words = SequenceWords(threadCount: threadCount, spinPolicy: spinPolicy)
     }
 
-    deinit { words.deallocate() }
+    deinit { Steps.deallocateWords(words) }
 
     @inlinable
     public static func share(thread: Int, threadCount: Int, target: UInt64) -> Share {

@@ -116,6 +116,8 @@ public protocol SequenceSteps: SendableMetatype {
     static func rescueWake(_ words: SequenceWords)
     /// `JobScheduler.share`: the contract's split (`Share.of`).
     static func share(thread: Int, threadCount: Int, target: UInt64) -> Share
+    /// The scheduler's deinit: frees every page of `words`.
+    static func deallocateWords(_ words: SequenceWords)
 }
 
 /// The real sequence scheduler's steps: every default.
@@ -232,5 +234,9 @@ extension SequenceSteps {
     @inlinable
     public static func share(thread: Int, threadCount: Int, target: UInt64) -> Share {
         Share.of(thread: thread, threadCount: threadCount, target: target)
+    }
+
+    public static func deallocateWords(_ words: SequenceWords) {
+        words.deallocate()
     }
 }
