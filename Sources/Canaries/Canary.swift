@@ -33,6 +33,10 @@ public enum Canary: String, CaseIterable, Sendable {
     case wrappingGather = "wrapping-gather"
     case claimOnWake = "claim-on-wake"
     case neverJoins = "never-joins"
+    case misplacedRemainder = "misplaced-remainder"
+    case blindPublish = "blind-publish"
+    case wideWrap = "wide-wrap"
+    case leakedCell = "leaked-cell"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -69,7 +73,7 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
-        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop: .sequenceScheduler
+        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish, .wideWrap, .leakedCell: .sequenceScheduler
         case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
@@ -89,6 +93,10 @@ public enum Canary: String, CaseIterable, Sendable {
         case .relaxedJob: SequenceSchedulerWith<RelaxedJob>.self
         case .unwokenJob: SequenceSchedulerWith<UnwokenJob>.self
         case .unmarkedStop: SequenceSchedulerWith<UnmarkedStop>.self
+        case .misplacedRemainder: SequenceSchedulerWith<MisplacedRemainder>.self
+        case .blindPublish: SequenceSchedulerWith<BlindPublish>.self
+        case .wideWrap: SequenceSchedulerWith<WideWrap>.self
+        case .leakedCell: SequenceSchedulerWith<LeakedCell>.self
         default: nil
         }
     }
@@ -145,6 +153,10 @@ public enum Canary: String, CaseIterable, Sendable {
         case .wrappingGather: WrappingGather.self
         case .claimOnWake: ClaimOnWake.self
         case .neverJoins: NeverJoins.self
+        case .misplacedRemainder: MisplacedRemainder.self
+        case .blindPublish: BlindPublish.self
+        case .wideWrap: WideWrap.self
+        case .leakedCell: LeakedCell.self
         }
     }
 
@@ -170,6 +182,10 @@ public enum Canary: String, CaseIterable, Sendable {
         case .wrappingGather: "SlotSteps.add"
         case .claimOnWake: "FutexSteps.spinForTask"
         case .neverJoins: "ShutdownSteps.settleWorkers"
+        case .misplacedRemainder: "SequenceSteps.share"
+        case .blindPublish: "SequenceSteps.publishJob"
+        case .wideWrap: "SequenceSteps.advanceSequence"
+        case .leakedCell: "SequenceSteps.deallocateWords"
         }
     }
 
@@ -199,6 +215,10 @@ public enum Canary: String, CaseIterable, Sendable {
         case .wrappingGather: "the gathered sum wraps past UInt64.max instead of failing"
         case .claimOnWake: "a worker takes any wake-up for a task: the claim underflows the task word and traps"
         case .neverJoins: "shutdown raises stop but never joins (nor detaches) its workers: their stacks stay mapped"
+        case .misplacedRemainder: "a job's remainder goes to the last threads, not the first: right total, wrong shares"
+        case .blindPublish: "start takes a publish that failed on a late stop for two callers at once, and traps"
+        case .wideWrap: "the job sequence wraps at 2^32, not 2^31: its 2^31st job sets the stop bit and never ends"
+        case .leakedCell: "the scheduler's deinit frees every page of its words but one: a page leaked per pool"
         }
     }
 
@@ -220,6 +240,14 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .unlockedMerge, .lateUnlock, .checkThenLock, .stalePark, .claimOnWake,
              .unmarkedStop: [.stress, .exploration]
         case .neverJoins: [.stress, .exploration, .propertyTests]
+        // The total stays right: only an oracle of each share, independent of `Share.of`, sees it.
+        case .misplacedRemainder: [.stress, .exploration]
+        // Reached only by a stop between the caller's isStopped check and its publish.
+        case .blindPublish: [.stress, .exploration]
+        // Only a pool started just below the wrap reaches it.
+        case .wideWrap: [.stress, .exploration]
+        // The page ledger runs in stress, not under exploration (whose pools it would slow).
+        case .leakedCell: [.stress]
         }
     }
 
@@ -244,6 +272,13 @@ public enum Canary: String, CaseIterable, Sendable {
         case .claimOnWake: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
         // Pool churn, fast: no faults or noise to slow the episodes down.
         case .neverJoins: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
+        // Any parallel job whose target the thread count does not divide.
+        case .misplacedRemainder: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
+        // Workers failing between jobs, often.
+        case .blindPublish: return ["--threads", "2,3,4", "--faults", "0.3", "--noise", "1"]
+        // Pool churn, fast: boundary pools are drawn per pool.
+        case .wideWrap: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
+        case .leakedCell: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
         }
     }

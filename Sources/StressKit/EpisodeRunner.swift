@@ -53,9 +53,16 @@ public struct EpisodeRunner {
     func run<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ episode: Episode, _: Scheduler.Type, _: Reducer.Type
     ) {
+        // The page ledger: exact accounting of each pool's pages (not under exploration,
+        // whose findings come from its own checks and whose runs it would only slow).
+        let countsPages = context.findingInterceptor == nil
+        if countsPages { PageLedger.start() }
         var jobIndex = 0
         while jobIndex < episode.jobs.count && context.mayContinue(episode.phase) {
+            let mark = countsPages ? PageLedger.mark : 0
+            let first = jobIndex
             jobIndex = runPool(episode, from: jobIndex, Scheduler.self, Reducer.self)
+            if countsPages { checkPagesReturned(since: mark, episode: episode, firstJob: first) }
         }
     }
 
@@ -75,6 +82,7 @@ public struct EpisodeRunner {
         var configuration = PoolConfiguration(threadCount: threadCount, spinPolicy: episode.spin.policy,
                                               pinning: episode.pinning, shutdownTimeout: shutdownTimeout)
         if let steps = context.options.variant?.shutdownSteps { configuration.shutdownSteps = steps }
+        configuration.startingSequence = Self.boundarySequence(episode, firstJob: first)
         slot.enter(.creatingPool, episode: episode.index, jobIndex: first)
         var pool: ThreadPool<Scheduler, Reducer, StressWork, StressProbe>
         do {
@@ -87,6 +95,7 @@ public struct EpisodeRunner {
         let scheduler = pool.scheduler
         let reducer = pool.reducer
         record.wakeHook = { scheduler.wakeSpuriously() }
+        record.faults.drivesLateStops = context.findingInterceptor == nil
         slot.attach(PoolView(
             record: record, label: Self.poolLabel(episode, variant: context.options.variant),
             schedulerDiagnostics: { scheduler.diagnostics }, reducerDiagnostics: { reducer.diagnostics },
@@ -105,15 +114,23 @@ public struct EpisodeRunner {
         while jobIndex < episode.jobs.count && context.mayContinue(episode.phase) {
             let job = episode.jobs[jobIndex]
             slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
+            // A worker's failure while it waits, on an even job: armed before the gap and
+            // awaited after it, it stops the pool between two jobs, before this one's
+            // `isStopped` check (`failureBetweenJobs`). On an odd job, the caller awaits it at
+            // `beforePublish`, after that check (`stopBeforePublish`).
+            let armsBeforeGap = jobIndex % 2 == 0 && job.fault.map(Self.failsWhileWaiting) == true
+            if armsBeforeGap { record.arm(job.fault!, job: number + 1) }
             if job.gapMicroseconds > 0 {
                 // Idle long enough for the workers to give up spinning and park.
                 usleep(job.gapMicroseconds)
                 if job.fault?.kind == .spuriousWake { scheduler.wakeSpuriously() }
             }
+            if armsBeforeGap { record.faults.awaitWaitingFailure() }
             number += 1
-            if let fault = job.fault { record.arm(fault, job: number) }
+            if let fault = job.fault, !armsBeforeGap { record.arm(fault, job: number) }
             record.beginJob(number: number, index: jobIndex, target: job.target, refusal: false)
             slot.enter(.runningJob, episode: episode.index, jobIndex: jobIndex)
+            let callerBefore = CallerMark(record)
             let started = MonotonicClock.nanoseconds()
             var outcome: Result<UInt64, PoolError>
             do { outcome = .success(try pool.run(target: job.target)) } catch { outcome = .failure(error) }
@@ -160,17 +177,9 @@ public struct EpisodeRunner {
                 guard stopping else {
                     fail(.invariant, "job failed without an injected failure: \(error)", episode, jobIndex)
                 }
-                // A fault at a point that a worker passes while it waits for this job (before
-                // park, after wake) can fire before the job is published: the pool is then
-                // stopped before the job began, the job throws plain `.stopped` (ThreadPool's
-                // contract), and the failure is the pool's recorded one. (Found by
-                // `stress --explore`: a spurious wake-up between arming and `run`.)
-                var reported = error
-                if case .stopped = error, let failure = pool.failure {
-                    reported = .threadFailed(thread: failure.thread, underlying: failure.error)
-                }
-                if !isExpectedFailure(reported, fault: job.fault!, job: number) {
-                    fail(.invariant, "job failed with the wrong error: \(error); expected thread \(job.fault!.thread) failing with \(job.fault!.label)", episode, jobIndex)
+                if let message = checkJobError(error, pool: pool, caller: callerBefore, record: record,
+                                               fault: job.fault!, failedJob: number) {
+                    fail(.invariant, message, episode, jobIndex)
                 }
             }
             jobIndex += 1
@@ -181,16 +190,110 @@ public struct EpisodeRunner {
             }
         }
         slot.enter(.shuttingDown, episode: episode.index, jobIndex: jobIndex)
+        let shutdownFault = Self.shutdownFault(episode, firstJob: first, options: context.options)
+        if let shutdownFault {
+            record.arm(shutdownFault, job: number + 1)
+            // Give the worker a moment (bounded) to park, so that shutdown's stop wakes it.
+            if record.faults.drivesLateStops {
+                let deadline = MonotonicClock.nanoseconds() &+ FaultTrigger.lateStopWaitNanoseconds
+                while record.lastPoint(of: shutdownFault.thread).point != .beforePark && MonotonicClock.nanoseconds() < deadline {
+                    sched_yield()
+                }
+            }
+        }
         record.shutdownComing()
         do { try pool.shutdown() } catch {
             fail(.invariant, "shutdown did not join every worker: \(error)", episode, jobIndex)
+        }
+        if let shutdownFault, record.disarm() != .armed {
+            // Every worker is joined: the failure, if it fired, is recorded.
+            record.raceCounters.count(.failureDuringShutdown, thread: 0)
+            if let message = checkRecordedFailure(pool, fault: shutdownFault, failedJob: number + 1) {
+                fail(.invariant, "after a failure during shutdown: " + message, episode, jobIndex)
+            }
         }
         slot.enter(.idle, episode: episode.index, jobIndex: jobIndex)
         return jobIndex
     }
 
-    /// After an injected failure: the pool refuses the next job (`PoolError.stopped`, or the
-    /// same failure if that job started before stop was raised), says it is stopped, and its shutdown joins every worker in time.
+    /// One pool in four starts its job sequence just below the 31-bit wrap (2^31 − 1, − 2
+    /// or − 3: the stop bit's neighbours), so that it crosses the wrap within three jobs
+    /// (`PoolConfiguration.startingSequence`; schedulers without a sequence ignore it). By
+    /// the episode and the pool's first job: a replay starts the same pools there, and an
+    /// exploration's first scenario (index 0, whose schedules DFS and PCT enumerate) is one.
+    static func boundarySequence(_ episode: Episode, firstJob: Int) -> UInt32? {
+        let draw = episode.index &+ firstJob
+        guard draw % 4 == 0 else { return nil }
+        return SequenceWords.sequenceMask - UInt32(draw / 4 % 3)
+    }
+
+    /// After a pool is destroyed: every page it allocated (on this caller, since `mark`) is
+    /// free again, else a `resource leak` naming each page still live and where it was
+    /// allocated. A worker may drop its reference to the pool's state just after its join
+    /// returned: the check waits for that, bounded.
+    func checkPagesReturned(since mark: UInt64, episode: Episode, firstJob: Int) {
+        let deadline = MonotonicClock.nanoseconds() &+ 1_000_000_000
+        var live = PageLedger.livePages(allocatedByThisThreadSince: mark)
+        while !live.isEmpty && MonotonicClock.nanoseconds() < deadline {
+            usleep(1_000)
+            live = PageLedger.livePages(allocatedByThisThreadSince: mark)
+        }
+        guard !live.isEmpty else { return }
+        let sites = live.prefix(4).map(\.site).joined(separator: ", ")
+        fail(.resourceLeak, "the pool of jobs from index \(firstJob) (\(Self.poolLabel(episode, variant: context.options.variant))) left \(live.count) page\(live.count == 1 ? "" : "s") of its own after it was destroyed, allocated at \(sites)", episode, firstJob)
+    }
+
+    /// A worker's failure at a point it passes while it waits for a job.
+    static func failsWhileWaiting(_ fault: PlannedFault) -> Bool {
+        fault.kind == .protocolThrow && fault.thread != 0 && (fault.point == .beforePark || fault.point == .afterWake)
+    }
+
+    /// The failure a noisy episode with faults arms for the shutdown of every other pool (by
+    /// the pool's first job): a worker fails as shutdown's stop wakes it
+    /// (`failureDuringShutdown`). Shutdown must still join every worker, and the pool must
+    /// record exactly that failure.
+    static func shutdownFault(_ episode: Episode, firstJob: Int, options: StressOptions) -> PlannedFault? {
+        guard episode.phase == .noisy, options.faultRate > 0, episode.threadCount > 1, (episode.index &+ firstJob) % 2 == 0 else { return nil }
+        return PlannedFault(kind: .protocolThrow, thread: 1 + (episode.index &+ firstJob) % (episode.threadCount - 1),
+                            point: .afterWake, stallMicroseconds: 0)
+    }
+
+    /// The contract's error for a job that an injected failure stopped, judged exactly: a job
+    /// refused at its start (stop raised before the caller's `isStopped` check; the caller
+    /// passed no probe point) throws plain `.stopped`, and the pool records the failure; a
+    /// job that began (the caller passed a point: `beforePublish` at least, so a stop that
+    /// landed after the check is here too) throws `.threadFailed` with the injected failure.
+    /// Returns what is wrong, or nil.
+    func checkJobError<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
+        _ error: PoolError, pool: borrowing ThreadPool<Scheduler, Reducer, StressWork, StressProbe>, caller before: CallerMark,
+        record: ProbeRecord, fault: PlannedFault, failedJob: UInt64
+    ) -> String? {
+        let refused = CallerMark(record) == before && fault.thread != 0
+        if refused {
+            record.raceCounters.count(.failureBetweenJobs, thread: 0)
+            guard case .stopped = error else {
+                return "the job was refused at its start (its caller passed no probe point), but it threw \(error), not .stopped"
+            }
+            return checkRecordedFailure(pool, fault: fault, failedJob: failedJob).map { "a refused job: " + $0 }
+        }
+        if isExpectedFailure(error, fault: fault, job: failedJob) { return nil }
+        return "job failed with the wrong error: \(error); the job began, so the contract gives thread \(fault.thread) failing with \(fault.label)"
+    }
+
+    /// The pool's recorded failure must be exactly the injected one.
+    func checkRecordedFailure<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
+        _ pool: borrowing ThreadPool<Scheduler, Reducer, StressWork, StressProbe>, fault: PlannedFault, failedJob: UInt64
+    ) -> String? {
+        guard let failure = pool.failure else { return "the pool records no failure; expected thread \(fault.thread) failing with \(fault.label)" }
+        let recorded = PoolError.threadFailed(thread: failure.thread, underlying: failure.error)
+        if isExpectedFailure(recorded, fault: fault, job: failedJob) { return nil }
+        return "the pool records \(recorded); expected thread \(fault.thread) failing with \(fault.label)"
+    }
+
+    /// After an injected failure: the pool refuses the next job (exactly `PoolError.stopped`
+    /// if stop was visible at its start, exactly the same failure if the job began before),
+    /// records exactly the injected failure, says it is stopped, and its shutdown joins every
+    /// worker in time.
     func checkRefusalAndShutdown<Scheduler: InspectableScheduler, Reducer: InspectableReducer>(
         _ pool: inout ThreadPool<Scheduler, Reducer, StressWork, StressProbe>, record: ProbeRecord,
         fault: PlannedFault, failedJob: UInt64, episode: Episode, jobIndex: Int
@@ -198,17 +301,23 @@ public struct EpisodeRunner {
         let target = max(Scheduler.minimumJobSize, 1) * UInt64(2 * pool.threadCount)
         record.beginJob(number: failedJob + 1, index: jobIndex, target: target, refusal: true)
         slot.enter(.refusingJob, episode: episode.index, jobIndex: jobIndex)
+        let callerBefore = CallerMark(record)
         do {
             let total = try pool.run(target: target)
             fail(.invariant, "the pool ran a job (total \(total)) after \(fault.label) had stopped it", episode, jobIndex)
         } catch {
-            // `.stopped` once stop is visible at the job's start; the failure itself if the
-            // job started before the failing thread raised stop.
-            let refused: Bool
-            if case .stopped = error { refused = true } else { refused = isExpectedFailure(error, fault: fault, job: failedJob) }
-            if !refused {
-                fail(.invariant, "the stopped pool refused a job with the wrong error: \(error)", episode, jobIndex)
+            // Exactly `.stopped` if stop was visible at the job's start; exactly the failure
+            // if the job began before it (a failure after the thread's contribution lets the
+            // failed job succeed and raises stop late).
+            let refused = CallerMark(record) == callerBefore
+            let contractual: Bool
+            if refused, case .stopped = error { contractual = true } else { contractual = !refused && isExpectedFailure(error, fault: fault, job: failedJob) }
+            if !contractual {
+                fail(.invariant, "the stopped pool refused a job with the wrong error: \(error) (the job was \(refused ? "refused at its start: expected .stopped" : "begun: expected thread \(fault.thread) failing with \(fault.label)"))", episode, jobIndex)
             }
+        }
+        if let message = checkRecordedFailure(pool, fault: fault, failedJob: failedJob) {
+            fail(.invariant, "after a failure: " + message, episode, jobIndex)
         }
         if !pool.isStopped {
             fail(.invariant, "the pool refused a job but does not say it is stopped", episode, jobIndex)

@@ -13,6 +13,13 @@ final class FaultTrigger: @unchecked Sendable {
     private let faultWord = Atomic<UInt64>(0)
     /// Set once by the caller before any fault is armed (the arming store publishes it).
     var wakeHook: (@Sendable () -> Void)?
+    /// Whether the caller, at `beforePublish`, waits (bounded) for an armed between-jobs
+    /// failure of a worker, so that its stop lands between the caller's `isStopped` check and
+    /// its publish. Off under exploration, whose schedules reach that window by themselves
+    /// (and whose threads do not run while the caller waits). Set like `wakeHook`.
+    var drivesLateStops = true
+    /// How long the caller waits at `beforePublish` for the worker's failure.
+    static let lateStopWaitNanoseconds: UInt64 = 2_000_000
 
     private let statistics: StressStatistics
     private let traces: ThreadTraces
@@ -49,7 +56,29 @@ final class FaultTrigger: @unchecked Sendable {
     func fireIfArmed(at point: ProbePoint, thread: Int) throws(InjectedFailure) {
         // acquiring: pairs with the caller's releasing `arm` (wakeHook).
         let word = faultWord.load(ordering: .acquiring)
-        if ArmedFault.state(of: word) == .armed { try fire(word, point: point, thread: thread) }
+        guard ArmedFault.state(of: word) == .armed else { return }
+        if point == .beforePublish { return awaitWaitingFailure() }
+        try fire(word, point: point, thread: thread)
+    }
+
+    /// Caller: if the armed fault is a worker's failure while it waits for a job
+    /// (`beforePark`, `afterWake`), wakes the workers and waits, bounded, for it to fire. At
+    /// `beforePublish` (its `isStopped` check passed) its stop then lands before the publish;
+    /// between two jobs, before the next job's check (docs/PROTOCOL.md, "Late stops"). A
+    /// spinning worker fires it when it parks.
+    func awaitWaitingFailure() {
+        // relaxed: the caller's own arming store.
+        let word = faultWord.load(ordering: .relaxed)
+        guard ArmedFault.state(of: word) == .armed else { return }
+        let fault = ArmedFault(word)
+        guard drivesLateStops, fault.kind == .protocolThrow, fault.thread != 0,
+              fault.point == .beforePark || fault.point == .afterWake else { return }
+        wakeHook?()
+        let deadline = MonotonicClock.nanoseconds() &+ Self.lateStopWaitNanoseconds
+        // relaxed: only whether it fired; the stop it raises is read by the caller's publish.
+        while ArmedFault.state(of: faultWord.load(ordering: .relaxed)) == .armed && MonotonicClock.nanoseconds() < deadline {
+            sched_yield()
+        }
     }
 
     private func fire(_ word: UInt64, point: ProbePoint, thread: Int) throws(InjectedFailure) {

@@ -34,6 +34,11 @@ public enum ProtocolRace: String, CaseIterable, Sendable, Hashable {
     case stopWhileCallerWaits = "stop-while-caller-waits"
     case failureBeforeContribution = "failure-before-contribution"
     case failureAfterContribution = "failure-after-contribution"
+    // Late stops: a stop that lands between jobs, or in the edges of one.
+    case failureBetweenJobs = "failure-between-jobs"
+    case stopBeforePublish = "stop-before-publish"
+    case stopDuringGather = "stop-during-gather"
+    case failureDuringShutdown = "failure-during-shutdown"
 
     /// The building block whose protocol has the race.
     public enum Block: String, Sendable, CaseIterable {
@@ -49,7 +54,8 @@ public enum ProtocolRace: String, CaseIterable, Sendable, Hashable {
         case .mergeFastPath, .mergeLockPath, .lockUncontended, .lockContended, .fastPathWhileLockHeld,
              .callerMergesFirst, .callerMergesLast: .reducer
         case .stopWhileSpinning, .stopWhileParked, .stopWhileMerging, .stopWhileCallerWaits,
-             .failureBeforeContribution, .failureAfterContribution: .stopAndFailure
+             .failureBeforeContribution, .failureAfterContribution, .failureBetweenJobs, .stopBeforePublish,
+             .stopDuringGather, .failureDuringShutdown: .stopAndFailure
         }
     }
 
@@ -76,6 +82,10 @@ public enum ProtocolRace: String, CaseIterable, Sendable, Hashable {
         case .stopWhileCallerWaits: "a worker's failure raises stop while the caller waits for the total"
         case .failureBeforeContribution: "an injected failure lands before the thread's contribution: the job must fail"
         case .failureAfterContribution: "an injected failure lands after the thread's contribution: the job may succeed"
+        case .failureBetweenJobs: "a worker's failure stops the pool between two jobs: the next one is refused with plain .stopped"
+        case .stopBeforePublish: "a worker's failure raises stop after the caller's isStopped check, before its publish: start throws"
+        case .stopDuringGather: "a worker's failure raises stop while the caller, merged without the lock, waits for the others"
+        case .failureDuringShutdown: "a worker's injected failure fires while shutdown's stop wakes it: shutdown still joins"
         }
     }
 
@@ -106,7 +116,8 @@ public enum ProtocolRace: String, CaseIterable, Sendable, Hashable {
         case .startFindsSleepers: [.parallel, .futex, .noisy]
         case .startFindsNoSleepers: [.parallel, .futex]
         case .barrierCallerArrivesLast, .barrierWorkerArrivesLast: [.parallel, .basic]
-        case .stopWhileMerging, .stopWhileCallerWaits, .failureAfterContribution: [.parallel, .noisy, .faults]
+        case .stopWhileMerging, .stopWhileCallerWaits, .failureAfterContribution, .failureBetweenJobs, .stopBeforePublish,
+             .stopDuringGather, .failureDuringShutdown: [.parallel, .noisy, .faults]
         case .failureBeforeContribution: [.noisy, .faults]
         }
     }

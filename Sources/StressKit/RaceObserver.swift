@@ -95,7 +95,13 @@ package struct RaceObserver {
         let callerInJob = counters[0, .callerInJob].pointee.load(ordering: .relaxed) != 0
         for other in 0..<threadCount where other != thread {
             let point = traces.lastPoint(of: other).point
-            if let race = Self.stopRace(lastPoint: point, thread: other, callerInJob: callerInJob) {
+            if other == 0 && thread != 0 && callerInJob && point == .countDecremented
+                && counters[0, .merge].pointee.load(ordering: .relaxed) & RaceCounters.MergeFlags.tookLock == 0 {
+                // relaxed, the merge flags: a snapshot of the caller's word, as `callerInJob`.
+                // The caller merged without the lock and waits for the others' contributions:
+                // the slot reducer's gather, or the spin-lock fast path's wait for the total.
+                counters.count(.stopDuringGather, thread: thread)
+            } else if let race = Self.stopRace(lastPoint: point, thread: other, callerInJob: callerInJob) {
                 counters.count(race, thread: thread)
             }
         }
@@ -119,6 +125,10 @@ package struct RaceObserver {
             // A worker re-checking after a wake, waiting for the job's other claims, or back
             // to waiting for a task; a caller there is busy, not waiting.
             return thread == 0 ? nil : .stopWhileSpinning
+        case .beforePublish:
+            // The caller passed its `isStopped` check and has not published yet (or is
+            // publishing): its publish meets the stop.
+            return thread == 0 ? .stopBeforePublish : nil
         case nil, .taskClaimed, .jobStarted, .stopRaised, .barrierCompleted:
             return nil
         }

@@ -1,10 +1,14 @@
 import Pool
 
-/// The sequential oracle: what a job's total, and each share's contribution, must be.
+/// The sequential oracle: what a job's total, each thread's share, and each share's
+/// contribution must be.
 ///
 /// Item i is worth `1 + (i & 7)`, so shares of equal size contribute different amounts and
 /// a lost, duplicated or misplaced contribution changes the total. Closed form, so checking
 /// costs O(1) while the work itself loops over every item.
+///
+/// Independent of the code it judges: nothing here calls the pool (not `Share.of`, which the
+/// pool's split uses); the split is the contract's, written out again from docs/PROTOCOL.md.
 public enum StressOracle {
     /// Sum of the values of items 0 ..< count.
     @inlinable
@@ -18,9 +22,45 @@ public enum StressOracle {
     @inlinable
     public static func total(target: UInt64) -> UInt64 { prefixSum(target) }
 
-    /// One share's contribution.
-    @inlinable
-    public static func contribution(of share: Share) -> UInt64 {
-        prefixSum(share.offset &+ share.count) &- prefixSum(share.offset)
+
+    /// Thread `thread`'s share of `target` items over `threadCount` threads, as the contract
+    /// gives it: every thread gets `target / threadCount` items, and the `target %
+    /// threadCount` left over go one each to the lowest threads; shares are consecutive, in
+    /// thread order, from item 0.
+    public static func share(thread: Int, threadCount: Int, target: UInt64) -> (offset: UInt64, count: UInt64) {
+        let threads = UInt64(threadCount)
+        let index = UInt64(thread)
+        let evenPart = target / threads
+        let leftOver = target - evenPart * threads
+        let getsOneMore = index < leftOver
+        // Threads below this one: `index` even parts, and one extra for each of them that
+        // got one (all of them, or the first `leftOver`).
+        let extrasBefore = getsOneMore ? index : leftOver
+        return (index * evenPart + extrasBefore, getsOneMore ? evenPart + 1 : evenPart)
+    }
+
+    /// What is wrong with the share a thread computes, judged against the contract's split
+    /// (`share(thread:threadCount:target:)`); nil if it is the contract's. Says which of the
+    /// contract's properties it breaks: its place (contiguous, covering) or its size (sizes
+    /// that differ by at most one, the remainder on the lowest threads).
+    public static func shareViolation(_ actual: Share, target: UInt64) -> String? {
+        let expected = share(thread: actual.thread, threadCount: actual.threadCount, target: target)
+        if actual.offset == expected.offset && actual.count == expected.count { return nil }
+        let evenPart = target / UInt64(actual.threadCount)
+        let property: String
+        if actual.count != evenPart && actual.count != evenPart + 1 {
+            property = "its size is neither \(evenPart) nor \(evenPart + 1): shares must differ by at most one"
+        } else if actual.count != expected.count {
+            property = "the remainder of \(target % UInt64(actual.threadCount)) belongs to the lowest threads"
+        } else {
+            property = "shares must be contiguous in thread order and cover 0 ..< \(target)"
+        }
+        return "thread \(actual.thread) of \(actual.threadCount) computes items \(actual.offset) ..< \(actual.offset &+ actual.count) of target \(target); the contract gives \(expected.offset) ..< \(expected.offset + expected.count) (\(property))"
+    }
+
+    /// The contribution of the contract's share of `thread`.
+    public static func contribution(thread: Int, threadCount: Int, target: UInt64) -> UInt64 {
+        let (offset, count) = share(thread: thread, threadCount: threadCount, target: target)
+        return prefixSum(offset &+ count) &- prefixSum(offset)
     }
 }

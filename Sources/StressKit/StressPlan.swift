@@ -162,15 +162,16 @@ public struct StressPlan: Sendable {
 
     /// Points a thread passes in a job (some only sometimes: a thread that never parks never
     /// reaches `beforePark`). `stopRaised` is excluded: a throw there is ignored by design.
-    /// `barrierCompleted` is excluded too: it came after the plans were pinned, and drawing
-    /// it would change every seed's plan (and every replay command printed since).
+    /// `barrierCompleted` and `beforePublish` are excluded too: they came after the plans were
+    /// pinned, and drawing them would change every seed's plan (and every replay command
+    /// printed since). `beforePublish` is the caller's anyway.
     static func points(thread: Int, scheduler: SchedulerKind) -> [ProbePoint] {
         if thread == 0 {
             var points: [ProbePoint] = [.jobStarted, .shareDone, .beforeMerge, .lockTaken, .countDecremented, .lockReleasing, .totalReceived]
             if scheduler == .basic { points += [.beforePark, .afterWake] }
             return points
         }
-        return ProbePoint.allCases.filter { $0 != .stopRaised && $0 != .jobStarted && $0 != .barrierCompleted }
+        return ProbePoint.allCases.filter { $0 != .stopRaised && $0 != .jobStarted && $0 != .barrierCompleted && $0 != .beforePublish }
     }
 
     /// FNV-1a over the canonical text of `count` episodes from `first`.

@@ -4,7 +4,8 @@ import Pool
 /// The stress jobs' work: item i is worth `1 + (i & 7)` (see `StressOracle`).
 ///
 /// In each share, before the thread merges: read the caller's job descriptor (plain memory
-/// the scheduler's start must publish) and check it against the share; fire a share fault
+/// the scheduler's start must publish) and check the share against it and against the
+/// contract's split (`StressOracle.share`, not the pool's `Share.of`); fire a share fault
 /// if one is armed for this thread; loop over every item (opaque to the optimiser); write
 /// the thread's witness (plain memory the reducer's merge must publish).
 public struct StressWork: ShareWork {
@@ -18,9 +19,10 @@ public struct StressWork: ShareWork {
         let refusal = record.refusalModeHasBegun()
         if !refusal {
             let descriptor = record.board.readDescriptor()
-            let expected = Share.of(thread: thread, threadCount: share.threadCount, target: descriptor.target)
-            if descriptor.job != job || expected != share {
+            if descriptor.job != job {
                 record.suspect(.invariant, "thread \(thread) computes \(share) of job \(job), but the caller published job \(descriptor.job) with target \(descriptor.target): the start did not publish the caller's writes")
+            } else if let wrong = StressOracle.shareViolation(share, target: descriptor.target) {
+                record.suspect(.wrongResult, "job \(job): " + wrong)
             }
         }
         try record.faults.fireShareFault(thread: thread)

@@ -16,7 +16,7 @@ struct WitnessCheck {
         var sum: UInt64 = 0
         for thread in 0..<threadCount {
             let witness = board.read(thread: thread)
-            let expected = StressOracle.contribution(of: Share.of(thread: thread, threadCount: threadCount, target: target))
+            let expected = StressOracle.contribution(thread: thread, threadCount: threadCount, target: target)
             if witness.job != job || witness.contribution != expected {
                 return (.wrongResult, "\(reader) read thread \(thread)'s witness (job \(witness.job), contribution \(witness.contribution)); expected job \(job), contribution \(expected), target \(target)")
             }

@@ -81,7 +81,7 @@ extension PanicCase {
         case .lockTaken, .lockReleasing: reducer == .spinlock ? Array(0..<threadCount) : []
         case .totalReceived: reducer == .spinlock ? Array(0..<threadCount) : [0]
         case .stopRaised: []  // a throw there is ignored by contract: the thread is already failing
-        case .barrierCompleted: []  // basic only, and whichever party arrives last: not one thread
+        case .barrierCompleted, .beforePublish: []  // basic only, and whichever party arrives last: not one thread
         }
     }
 

@@ -114,7 +114,7 @@ struct PlanTests {
         for item in 0..<target { sum += 1 + (item & 7) }
         #expect(StressOracle.total(target: target) == sum)
         for threads in 1...5 {
-            let shares = (0..<threads).map { StressOracle.contribution(of: Share.of(thread: $0, threadCount: threads, target: target)) }
+            let shares = (0..<threads).map { StressOracle.contribution(thread: $0, threadCount: threads, target: target) }
             #expect(shares.reduce(0, +) == sum)
         }
     }

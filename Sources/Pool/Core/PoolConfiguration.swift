@@ -19,6 +19,11 @@ public struct PoolConfiguration: Sendable {
     /// How shutdown settles the workers once stop is raised: always the real step for a
     /// client (`package` access); a canary selects a broken one (`ShutdownSteps`).
     package var shutdownSteps: any ShutdownSteps.Type = CorrectShutdownSteps.self
+    /// A boundary state for the harness (`package` access; read once, when the pool is
+    /// built, never per job): the job sequence a sequence scheduler starts from, instead of
+    /// 0, so that a few jobs cross its 31-bit wrap next to the stop bit
+    /// (`SequenceBoundaryStart`). nil, and ignored by other schedulers: 0.
+    package var startingSequence: UInt32?
 
     public init(
         threadCount: Int = CPUAffinity.availableCPUCount,

@@ -26,9 +26,10 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
     @inlinable
     func runOnPool(target: UInt64) throws -> UInt64 {
         reducer.reset(threadCount: threadCount)
+        try probe.pass(.beforePublish, thread: 0, value: target)
         try scheduler.start(target: target, probe: probe)
         try probe.reach(.jobStarted, thread: 0, value: target)
-        let value = try contribution(of: Share.of(thread: 0, threadCount: threadCount, target: target))
+        let value = try contribution(of: Scheduler.share(thread: 0, threadCount: threadCount, target: target))
         if let total = try merge(thread: 0, contribution: value) { return total }
         // unowned(unsafe): this core holds the scheduler for as long as it runs a job. A
         // strong capture costs a retain and a release of the scheduler per slot gathered:
@@ -67,7 +68,7 @@ final class PoolCore<Scheduler: JobScheduler, Reducer: ResultReducer, Work: Shar
         while true {
             do {
                 let target = try scheduler.waitForTask(thread: thread, probe: probe)
-                let value = try contribution(of: Share.of(thread: thread, threadCount: threadCount, target: target))
+                let value = try contribution(of: Scheduler.share(thread: thread, threadCount: threadCount, target: target))
                 try scheduler.waitForStarted(thread: thread, probe: probe)
                 try probe.reach(.allTasksClaimed, thread: thread, value: 0)
                 _ = try merge(thread: thread, contribution: value)

@@ -73,6 +73,10 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
         }
         let core = PoolCore<Scheduler, Reducer, Work, Probe>(
             threadCount: threadCount, spinPolicy: configuration.spinPolicy, work: work, probe: probe)
+        if let sequence = configuration.startingSequence, let scheduler = core.scheduler as? any SequenceBoundaryStart {
+            // Before any worker exists: creating its thread publishes the words.
+            scheduler.startSequence(at: sequence)
+        }
         let timeout = configuration.shutdownTimeout.clampedNanoseconds
         let workers = WorkerThreads()
         let cpus = configuration.pinning ? CPUAffinity.allowedCPUs() : []

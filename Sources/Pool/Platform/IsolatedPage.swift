@@ -33,14 +33,16 @@ public enum IsolatedPage {
     /// The colour the next block takes (modulo the colours per page).
     private static let nextColour = Atomic<Int>(0)
 
-    /// A fresh block on a page of its own, zeroed.
-    public static func allocate() -> UnsafeMutableRawPointer {
+    /// A fresh block on a page of its own, zeroed. `file` and `line`: the allocation site the
+    /// page ledger names (`PageLedger`) if the page leaks.
+    public static func allocate(file: StaticString = #fileID, line: UInt = #line) -> UnsafeMutableRawPointer {
         let page = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: byteCount)
         // relaxed: pairs with nothing; only spreads blocks over the colours, and any value
         // gives a block inside its page.
         let colour = nextColour.wrappingAdd(1, ordering: .relaxed).oldValue & (byteCount / blockByteCount - 1)
         let block = page + colour * blockByteCount
         block.initializeMemory(as: UInt8.self, repeating: 0, count: blockByteCount)
+        PageLedger.allocated(block, site: file, line: line)
         return block
     }
 
@@ -48,6 +50,7 @@ public enum IsolatedPage {
     public static func deallocate(_ block: UnsafeMutableRawPointer) {
         let offset = Int(bitPattern: block) & (byteCount - 1)
         precondition(offset % blockByteCount == 0, "IsolatedPage.deallocate: \(block) is not a block that IsolatedPage.allocate() returned")
+        PageLedger.freed(block)
         (block - offset).deallocate()
     }
 }

@@ -29,8 +29,8 @@ public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
 
     /// `label` names the word in exploration traces ("task", "lock", ...). Only exploration
     /// builds keep it (in the word's own padding, see `ExplorationWordLabel`).
-    public init(_ initialValue: Value, label: StaticString = "word") {
-        let raw = IsolatedPage.allocate()
+    public init(_ initialValue: Value, label: StaticString = "word", file: StaticString = #fileID, line: UInt = #line) {
+        let raw = IsolatedPage.allocate(file: file, line: line)
         pointer = raw.bindMemory(to: Atomic<Value>.self, capacity: 1)
         pointer.initialize(to: Atomic(initialValue))
         #if Exploration
@@ -143,8 +143,8 @@ public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
     @usableFromInline
     let pointer: UnsafeMutablePointer<Value>
 
-    public init(_ initialValue: Value) {
-        let raw = IsolatedPage.allocate()
+    public init(_ initialValue: Value, file: StaticString = #fileID, line: UInt = #line) {
+        let raw = IsolatedPage.allocate(file: file, line: line)
         pointer = raw.bindMemory(to: Value.self, capacity: 1)
         pointer.initialize(to: initialValue)
     }

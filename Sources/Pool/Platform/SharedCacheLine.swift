@@ -32,8 +32,8 @@ public struct SharedCacheLine: @unchecked Sendable {
     @usableFromInline
     let base: UnsafeMutableRawPointer
 
-    public init() {
-        base = IsolatedPage.allocate()
+    public init(file: StaticString = #fileID, line: UInt = #line) {
+        base = IsolatedPage.allocate(file: file, line: line)
     }
 
     /// The address of slot `slot`, for a word of `size` bytes aligned to `alignment`.

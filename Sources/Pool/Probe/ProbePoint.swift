@@ -45,6 +45,12 @@ public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// driver counts who arrives last (docs/PROTOCOL.md, "Protocol races"); its fault plan
     /// never targets this point.
     case barrierCompleted
+    /// Caller of a parallel job: its `isStopped` check passed and the reducer is reset; it is
+    /// about to publish the job (`start`). A stop raised from here until the publish makes
+    /// `start` throw: the job fails with the pool's recorded failure, not plain `.stopped`
+    /// (docs/PROTOCOL.md, "Late stops"). value: the job's target. Last in the list because
+    /// it came after the stress plans were pinned; the fault plan never targets it.
+    case beforePublish
 
     public var description: String {
         switch self {
@@ -61,6 +67,7 @@ public enum ProbePoint: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .totalReceived: "total received"
         case .stopRaised: "stop raised"
         case .barrierCompleted: "barrier completed"
+        case .beforePublish: "before publish"
         }
     }
 

@@ -35,6 +35,11 @@ public protocol JobScheduler: AnyObject, Sendable {
     /// Short name for reports ("sequence", "futex", "basic", or a canary's name).
     static var name: String { get }
 
+    /// Thread `thread`'s share of a job of `target` items: `Share.of`, the contract's split.
+    /// A requirement only so that a canary scheduler can split differently; every real
+    /// scheduler takes the default.
+    static func share(thread: Int, threadCount: Int, target: UInt64) -> Share
+
     func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption)
     func waitForTask<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption) -> UInt64
     func waitForStarted<Probe: PoolProbe>(thread: Int, probe: Probe) throws(ProtocolInterruption)
@@ -43,6 +48,11 @@ public protocol JobScheduler: AnyObject, Sendable {
 }
 
 extension JobScheduler {
+    @inlinable
+    public static func share(thread: Int, threadCount: Int, target: UInt64) -> Share {
+        Share.of(thread: thread, threadCount: threadCount, target: target)
+    }
+
     /// Stop for shutdown.
     public func stop() { stop(.shutdown) }
 }

@@ -34,7 +34,12 @@ public final class SequenceSchedulerWith<Steps: SequenceSteps>: InspectableSched
         words = SequenceWords(threadCount: threadCount, spinPolicy: spinPolicy)
     }
 
-    deinit { words.deallocate() }
+    deinit { Steps.deallocateWords(words) }
+
+    @inlinable
+    public static func share(thread: Int, threadCount: Int, target: UInt64) -> Share {
+        Steps.share(thread: thread, threadCount: threadCount, target: target)
+    }
 
     @inlinable
     public func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption) {

@@ -114,6 +114,10 @@ public protocol SequenceSteps: SendableMetatype {
     /// Diagnostics: the watchdog's rescue and injected spurious wakes. Wakes every thread
     /// parked on the scheduler's words.
     static func rescueWake(_ words: SequenceWords)
+    /// `JobScheduler.share`: the contract's split (`Share.of`).
+    static func share(thread: Int, threadCount: Int, target: UInt64) -> Share
+    /// The scheduler's deinit: frees every page of `words`.
+    static func deallocateWords(_ words: SequenceWords)
 }
 
 /// The real sequence scheduler's steps: every default.
@@ -225,5 +229,14 @@ extension SequenceSteps {
 
     public static func rescueWake(_ words: SequenceWords) {
         words.job.wakeAll()
+    }
+
+    @inlinable
+    public static func share(thread: Int, threadCount: Int, target: UInt64) -> Share {
+        Share.of(thread: thread, threadCount: threadCount, target: target)
+    }
+
+    public static func deallocateWords(_ words: SequenceWords) {
+        words.deallocate()
     }
 }
