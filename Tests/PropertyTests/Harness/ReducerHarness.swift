@@ -97,8 +97,15 @@ enum ReducerHarness {
     ///
     /// `readsWitnesses: false` keeps broken reducers that hand out early totals from
     /// racing on the witnesses, so that they fail by value, not by a TSan report.
+    ///
+    /// `lastWorkerMergesAfterCaller`: in every round the last worker merges only once thread
+    /// 0 has passed `countDecremented` (its own merge is done, its wait for the total about to
+    /// begin), bounded by the deadline. A correct reducer waits for that worker; one that
+    /// gathers without waiting reads its slot before it is written, in every round, however
+    /// the machine schedules the threads.
     static func run<Reducer: InspectableReducer>(
-        _ reducerType: Reducer.Type, rounds: [[UInt64]], readsWitnesses: Bool = true, seconds: Double = 20
+        _ reducerType: Reducer.Type, rounds: [[UInt64]], readsWitnesses: Bool = true,
+        lastWorkerMergesAfterCaller: Bool = false, seconds: Double = 20
     ) -> CheckVerdict {
         let threadCount = rounds.first?.count ?? 1
         precondition(rounds.allSatisfy { $0.count == threadCount }, "ReducerHarness: every round needs \(threadCount) contributions")
@@ -121,6 +128,10 @@ enum ReducerHarness {
                     // cleared slots are visible before this thread merges.
                     let released = deadline.wait { gate.loadAcquiring(0) > round || gate[2] != 0 }
                     if !released || gate[2] != 0 { return }
+                    if lastWorkerMergesAfterCaller && thread == threadCount - 1 && thread != 0 {
+                        // Thread 0 passes countDecremented once per round, in its merge.
+                        _ = deadline.wait { log.reaches(.countDecremented, thread: 0) > round || gate[2] != 0 }
+                    }
                     let contribution = rounds[round][thread]
                     witnesses[thread] = contribution
                     var outcome = MergeOutcome.noTotal
