@@ -105,19 +105,24 @@ public enum ProtocolRace: String, CaseIterable, Sendable, Hashable {
         public static let noisy = Requirement(rawValue: 1 << 3)
         /// Injected faults (`--faults` > 0) in the noisy phases.
         public static let faults = Requirement(rawValue: 1 << 4)
+        /// Episodes of the spin-lock reducer: only it has a lock, a count the caller can take
+        /// first, and a caller that waits after releasing the lock. A run of the shipped
+        /// blocks alone (`--reducer slot`) cannot reach these races, so they are n/a there.
+        public static let spinLock = Requirement(rawValue: 1 << 5)
     }
 
     public var requirement: Requirement {
         switch self {
-        case .claimWhileSpinning, .mergeFastPath, .mergeLockPath, .lockUncontended, .lockContended,
-             .fastPathWhileLockHeld, .callerMergesFirst, .callerMergesLast, .stopWhileSpinning: .parallel
+        case .claimWhileSpinning, .mergeFastPath, .callerMergesLast, .stopWhileSpinning: .parallel
+        case .mergeLockPath, .lockUncontended, .lockContended, .fastPathWhileLockHeld, .callerMergesFirst: [.parallel, .spinLock]
         case .claimAfterPark, .stopWhileParked: [.parallel, .noisy]
         case .claimAfterSpuriousWake: [.parallel, .noisy, .faults]
         case .startFindsSleepers: [.parallel, .futex, .noisy]
         case .startFindsNoSleepers: [.parallel, .futex]
         case .barrierCallerArrivesLast, .barrierWorkerArrivesLast: [.parallel, .basic]
-        case .stopWhileMerging, .stopWhileCallerWaits, .failureAfterContribution, .failureBetweenJobs, .stopBeforePublish,
+        case .stopWhileMerging, .failureAfterContribution, .failureBetweenJobs, .stopBeforePublish,
              .stopDuringGather, .failureDuringShutdown: [.parallel, .noisy, .faults]
+        case .stopWhileCallerWaits: [.parallel, .noisy, .faults, .spinLock]
         case .failureBeforeContribution: [.noisy, .faults]
         }
     }

@@ -103,6 +103,7 @@ public final class RunContext: @unchecked Sendable {
         var common: ProtocolRace.Requirement = []
         if plan.schedulers.contains(.futex) { common.insert(.futex) }
         if plan.schedulers.contains(.basic) { common.insert(.basic) }
+        if plan.reducers.contains(.spinlock) { common.insert(.spinLock) }
         var races: Set<ProtocolRace> = []
         for phase in schedule.phases {
             var provided = common

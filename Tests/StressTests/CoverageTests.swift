@@ -186,6 +186,20 @@ struct CoverageTests {
         return RaceCoverageReport(counts: [.noisy: values, .hot: values.map { $0 * 2 }], phases: [.noisy, .hot], applicable: applicable)
     }
 
+    @Test("Which races a run can reach follows its blocks: the shipped pair alone has no lock, no barrier, no futex start")
+    func applicableFollowsBlocks() throws {
+        let lockRaces: Set<ProtocolRace> = [.mergeLockPath, .lockUncontended, .lockContended, .fastPathWhileLockHeld,
+                                            .callerMergesFirst, .stopWhileCallerWaits]
+        let futexAndBarrier: Set<ProtocolRace> = [.startFindsSleepers, .startFindsNoSleepers, .barrierCallerArrivesLast,
+                                                  .barrierWorkerArrivesLast]
+        let shipped = Self.context(["--threads", "1-3", "--scheduler", "sequence", "--reducer", "slot"]).applicableRaces
+        #expect(shipped.isDisjoint(with: lockRaces) && shipped.isDisjoint(with: futexAndBarrier))
+        #expect(shipped.isSuperset(of: [.claimWhileSpinning, .mergeFastPath, .callerMergesLast, .stopDuringGather, .stopBeforePublish]))
+        let reference = Self.context(["--threads", "1-3", "--scheduler", "futex", "--reducer", "spinlock"]).applicableRaces
+        #expect(reference.isSuperset(of: lockRaces) && reference.contains(.startFindsSleepers) && !reference.contains(.barrierCallerArrivesLast))
+        #expect(Self.context().applicableRaces == Set(ProtocolRace.allCases))
+    }
+
     @Test("Never seen: applicable and 0; n/a: not applicable; counts sum their phases")
     func neverSeenAndNotApplicable() throws {
         let report = Self.report([.claimWhileSpinning: 3, .mergeFastPath: 1], applicable: [.claimWhileSpinning, .mergeFastPath, .lockContended])
