@@ -185,10 +185,10 @@ if [ "$build_ok" = 1 ]; then
     # Swift Testing prints "passed" even when TSan reported: only the exit code and the
     # report files tell (docs/PLATFORM.md, "Exit codes and halt_on_error").
     test_command=(swift test --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --skip-build)
-    # Tests that start a canary child give it this folder for its reports.
+    # Tests that start a canary child give it this folder for its reports (the seq_cst
+    # re-run of a report too).
     export TSAN_CANARY_CHILD_REPORTS=$canary_child_reports
     run_tsan_step tests "$test_timeout" "${test_command[@]}"
-    unset TSAN_CANARY_CHILD_REPORTS
     grep -E 'Test run with|Executed [0-9]+ tests' "$results/$step_name.log" | sed 's/^/    /' || true
     if tsan_reported "$results/reports/$step_name"; then
         show_tsan_report "$results/reports/$step_name"
@@ -202,6 +202,7 @@ if [ "$build_ok" = 1 ]; then
     else
         notes+=("tests clean")
     fi
+    unset TSAN_CANARY_CHILD_REPORTS
 
     step "TSan stress run of the real pool: ${stress_seconds}s"
     stress_arguments=(--seconds "$stress_seconds" --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet)
