@@ -96,6 +96,10 @@ classify_report() {
     run_under_tsan "$prefix" "$limit" "$results/$name-seq-cst.log" --seq-cst "$@" || status=$?
     if tsan_reported "$prefix"; then
         classification="plain race (the report stays with every atomic seq_cst: nothing orders these accesses)"
+    elif tsan_runtime_failed "$prefix"; then
+        # No report, but no clean run either: the disappearance proves nothing.
+        show_runtime_failure "$prefix"
+        classification="unclassified (TSan runtime failure in the seq_cst re-run, reports/$name-seq-cst.*)"
     else
         classification="memory-ordering bug (the report disappears with every atomic seq_cst: an atomic is too weak)"
         # The verdict is about TSan reports; a failure of another kind in the re-run is
@@ -241,6 +245,7 @@ if [ "$build_ok" = 1 ]; then
                 --variant "$variant" --seconds "$canary_seconds" --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet
             case $classification in
                 memory-ordering*) notes+=("canary $variant reported in ${canary_elapsed}s and classified as an ordering bug") ;;
+                unclassified*) record_failure 4 "canary $variant was reported but left $classification" ;;
                 *) record_failure 3 "canary $variant was reported but classified as: $classification" ;;
             esac
         elif tsan_runtime_failed "$results/reports/$name"; then
