@@ -7,7 +7,11 @@
 #   5. the proof: each ordering canary must make TSan report, and must be classified as an
 #      ordering bug (its report disappears with force_seq_cst_atomics=1).
 # Any TSan report on the real pool fails the run; each report is re-run with every atomic
-# made seq_cst, to tell a memory-ordering bug from a plain race. Ends with a one-line verdict.
+# made seq_cst, to tell a memory-ordering bug from a plain race. A canary child's report
+# (a test's `stress --variant` child, under reports/canary-child/) is listed, never counted.
+# A failure of TSan's own runtime (a file without a report: "CHECK failed", ...) is its own
+# verdict: the step is run once more, and only a second one fails the run. Ends with a
+# one-line verdict that names every report file and its kind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=tsan.sh
@@ -27,12 +31,14 @@ Environment: TSAN_STRESS_SECONDS, TSAN_CANARY_SECONDS, TSAN_SEED, TSAN_SCRATCH_P
 (.build-tsan), TSAN_RESULTS_DIR (results/tsan-<time>), TSAN_BUILD_TIMEOUT (1500 s),
 TSAN_TEST_TIMEOUT (1200 s), TSAN_WATCHDOG_SECONDS (60: stress stall deadline under TSan),
 TSAN_FIX_SYSCTL (1: lower vm.mmap_rnd_bits when root),
-TSAN_EXTRA_OPTIONS (appended to TSAN_OPTIONS).
+TSAN_EXTRA_OPTIONS (appended to TSAN_OPTIONS), TSAN_SWIFT_BACKTRACE (enable=no: Swift's
+crash backtracer, which trips TSan's runtime; see docs/TSAN.md).
 A short CI budget: TSAN_STRESS_SECONDS=20 TSAN_CANARY_SECONDS=10 scripts/tsan.sh
 
 Exit: 0 clean; 1 TSan reported on the real pool; 2 a failure without a TSan report (build,
 test, stress violation or stall, timeout); 3 the TSan proof failed (a canary went
-unreported or was misclassified); 64 usage error.
+unreported or was misclassified); 4 TSan's own runtime failed (CHECK failed, ...) in a
+step and again in its retry; 64 usage error.
 EOF
 }
 usage_error() { usage >&2; exit 64; }
@@ -57,6 +63,9 @@ require_count "canary seconds" "$canary_seconds"
 require_count "seed" "$seed"
 results=${TSAN_RESULTS_DIR:-results/tsan-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$results/reports"
+# Where a test's canary child (`stress --variant`) writes its TSan reports
+# (Tests/StressTests/CanaryChild.swift): absolute, since the children may run elsewhere.
+canary_child_reports=$(cd "$results/reports" && pwd)/canary-child
 
 # The first failure decides the exit code; every finding goes into the verdict.
 exit_code=0
@@ -87,6 +96,10 @@ classify_report() {
     run_under_tsan "$prefix" "$limit" "$results/$name-seq-cst.log" --seq-cst "$@" || status=$?
     if tsan_reported "$prefix"; then
         classification="plain race (the report stays with every atomic seq_cst: nothing orders these accesses)"
+    elif tsan_runtime_failed "$prefix"; then
+        # No report, but no clean run either: the disappearance proves nothing.
+        show_runtime_failure "$prefix"
+        classification="unclassified (TSan runtime failure in the seq_cst re-run, reports/$name-seq-cst.*)"
     else
         classification="memory-ordering bug (the report disappears with every atomic seq_cst: an atomic is too weak)"
         # The verdict is about TSan reports; a failure of another kind in the re-run is
@@ -94,6 +107,57 @@ classify_report() {
         [ "$status" = 0 ] || classification="$classification; the re-run itself exited $status, see $results/$name-seq-cst.log"
     fi
     say "$name: $classification"
+}
+
+# run_tsan_step NAME LIMIT COMMAND...: one step under TSan, its reports under reports/NAME.
+# If it leaves a runtime failure and no report, the failure is shown and the step runs once
+# more as NAME-retry. Sets step_name (the attempt whose results stand), step_status (its
+# exit status) and step_runtime_failed (1 when the retry failed the same way).
+run_tsan_step() {
+    local name=$1 limit=$2
+    shift 2
+    step_name=$name step_status=0 step_runtime_failed=0
+    run_under_tsan "$results/reports/$name" "$limit" "$results/$name.log" "$@" || step_status=$?
+    tsan_runtime_failed "$results/reports/$name" && ! tsan_reported "$results/reports/$name" || return 0
+    show_runtime_failure "$results/reports/$name"
+    say "$name: TSan's own runtime failed (no report on our code): running the step once more"
+    step_name=$name-retry step_status=0
+    run_under_tsan "$results/reports/$step_name" "$limit" "$results/$step_name.log" "$@" || step_status=$?
+    if tsan_runtime_failed "$results/reports/$step_name" && ! tsan_reported "$results/reports/$step_name"; then
+        show_runtime_failure "$results/reports/$step_name"
+        step_runtime_failed=1
+    else
+        notes+=("$name: a TSan runtime failure, gone on its retry")
+    fi
+}
+
+# report_file_kind FILE: whose report a file under reports/ is, and what it holds.
+report_file_kind() {
+    local file=$1 name headline holds canary
+    name=${file#"$results/reports/"}
+    headline=$(tsan_headline "$file")
+    holds=${headline:-TSan runtime failure}
+    case $name in
+        canary-child/*)
+            if [ -n "$headline" ]; then echo "race in a canary child ($headline; not counted)"
+            else echo "TSan runtime failure in a canary child (not counted)"; fi ;;
+        *-seq-cst.*) echo "seq_cst re-run of ${name%-seq-cst.*} ($holds)" ;;
+        canary-*)
+            canary=${name%%.*} canary=${canary#canary-}
+            if [ -n "$headline" ]; then echo "ordering canary $canary ($headline; expected)"
+            else echo "TSan runtime failure (ordering canary $canary)"; fi ;;
+        *) if [ -n "$headline" ]; then echo "race in the real pool ($headline)"; else echo "TSan runtime failure"; fi ;;
+    esac
+}
+
+# Every report file of this run, each with its kind.
+report_files_summary() {
+    local file entries=()
+    while IFS= read -r file; do
+        entries+=("${file#"$results/reports/"}: $(report_file_kind "$file")")
+    done < <(find "$results/reports" -type f | sort)
+    if [ "${#entries[@]}" -eq 0 ]; then echo "report files: none"
+    else printf 'report files: %s' "$(join_with '; ' "${entries[@]}")"; fi
 }
 
 # jobs/s from a stress JSON report, for the verdict ("?" if it cannot be read: the reason
@@ -125,34 +189,40 @@ if [ "$build_ok" = 1 ]; then
     # Swift Testing prints "passed" even when TSan reported: only the exit code and the
     # report files tell (docs/PLATFORM.md, "Exit codes and halt_on_error").
     test_command=(swift test --sanitize=thread --scratch-path "$TSAN_SCRATCH_PATH" --skip-build)
-    test_status=0
-    run_under_tsan "$results/reports/tests" "$test_timeout" "$results/tests.log" "${test_command[@]}" || test_status=$?
-    grep -E 'Test run with|Executed [0-9]+ tests' "$results/tests.log" | sed 's/^/    /' || true
-    if tsan_reported "$results/reports/tests"; then
-        show_tsan_report "$results/reports/tests"
-        classify_report tests "$test_timeout" "${test_command[@]}"
+    # Tests that start a canary child give it this folder for its reports (the seq_cst
+    # re-run of a report too).
+    export TSAN_CANARY_CHILD_REPORTS=$canary_child_reports
+    run_tsan_step tests "$test_timeout" "${test_command[@]}"
+    grep -E 'Test run with|Executed [0-9]+ tests' "$results/$step_name.log" | sed 's/^/    /' || true
+    if tsan_reported "$results/reports/$step_name"; then
+        show_tsan_report "$results/reports/$step_name"
+        classify_report "$step_name" "$test_timeout" "${test_command[@]}"
         record_failure 1 "swift test: TSan reported a $classification"
-    elif [ "$test_status" != 0 ]; then
-        tail -n 40 "$results/tests.log" | sed 's/^/    /'
-        record_failure 2 "swift test failed (exit $test_status) without a TSan report; log: $results/tests.log"
+    elif [ "$step_runtime_failed" = 1 ]; then
+        record_failure 4 "swift test: TSan runtime failure, in the run and in its retry (reports/tests.*, reports/tests-retry.*): TSan's own failure, not a report on the pool"
+    elif [ "$step_status" != 0 ]; then
+        tail -n 40 "$results/$step_name.log" | sed 's/^/    /'
+        record_failure 2 "swift test failed (exit $step_status) without a TSan report; log: $results/$step_name.log"
     else
         notes+=("tests clean")
     fi
+    unset TSAN_CANARY_CHILD_REPORTS
 
     step "TSan stress run of the real pool: ${stress_seconds}s"
     stress_arguments=(--seconds "$stress_seconds" --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet)
-    stress_status=0
     started=$SECONDS
-    run_under_tsan "$results/reports/stress" $((stress_seconds * 2 + 180)) "$results/stress.log" \
-        "$stress_binary" "${stress_arguments[@]}" --json "$results/stress-tsan.json" || stress_status=$?
+    run_tsan_step stress $((stress_seconds * 2 + 180)) \
+        "$stress_binary" "${stress_arguments[@]}" --json "$results/stress-tsan.json"
     elapsed=$((SECONDS - started))
-    tail -n 25 "$results/stress.log" | sed 's/^/    /'
-    if tsan_reported "$results/reports/stress"; then
-        show_tsan_report "$results/reports/stress"
-        classify_report stress $((elapsed * 6 + 180)) "$stress_binary" --seconds $((elapsed * 3 + 10)) --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet
+    tail -n 25 "$results/$step_name.log" | sed 's/^/    /'
+    if tsan_reported "$results/reports/$step_name"; then
+        show_tsan_report "$results/reports/$step_name"
+        classify_report "$step_name" $((elapsed * 6 + 180)) "$stress_binary" --seconds $((elapsed * 3 + 10)) --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet
         record_failure 1 "stress: TSan reported a $classification after ${elapsed}s (replay: TSAN_OPTIONS=halt_on_error=1 $stress_binary ${stress_arguments[*]})"
-    elif [ "$stress_status" != 0 ]; then
-        record_failure 2 "stress failed (exit $stress_status) without a TSan report; log: $results/stress.log"
+    elif [ "$step_runtime_failed" = 1 ]; then
+        record_failure 4 "stress: TSan runtime failure, in the run and in its retry (reports/stress.*, reports/stress-retry.*): TSan's own failure, not a report on the pool"
+    elif [ "$step_status" != 0 ]; then
+        record_failure 2 "stress failed (exit $step_status) without a TSan report; log: $results/$step_name.log"
     else
         notes+=("stress ${stress_seconds}s clean at $(stress_throughput "$results/stress-tsan.json") jobs/s")
     fi
@@ -160,27 +230,39 @@ if [ "$build_ok" = 1 ]; then
     step "the proof: each ordering canary must make TSan report"
     tsan_canaries "$stress_binary" || record_failure 3 "no ordering canary to prove TSan with"
     for variant in "${TSAN_CANARIES[@]}"; do
-        prefix="$results/reports/canary-$variant"
-        if run_tsan_canary "$stress_binary" "$variant" "$canary_seconds" "$seed" "$prefix" "$results/canary-$variant.log"; then
+        name=canary-$variant detected=0
+        run_tsan_canary "$stress_binary" "$variant" "$canary_seconds" "$seed" "$results/reports/$name" "$results/$name.log" && detected=1
+        if [ "$detected" = 0 ] && tsan_runtime_failed "$results/reports/$name"; then
+            show_runtime_failure "$results/reports/$name"
+            say "canary $variant: TSan's own runtime failed (no report): running it once more"
+            name=$name-retry
+            run_tsan_canary "$stress_binary" "$variant" "$canary_seconds" "$seed" "$results/reports/$name" "$results/$name.log" && detected=1
+        fi
+        if [ "$detected" = 1 ]; then
             say "canary $variant: TSan reported a data race after ${canary_elapsed}s (exit $canary_status): detected"
-            grep -h -m1 '^SUMMARY: ThreadSanitizer' "$prefix".* | sed 's/^/    /' || true
-            classify_report "canary-$variant" $((canary_seconds * 2 + 120)) "$stress_binary" \
+            grep -h -m1 '^SUMMARY: ThreadSanitizer' "$results/reports/$name".* | sed 's/^/    /' || true
+            classify_report "$name" $((canary_seconds * 2 + 120)) "$stress_binary" \
                 --variant "$variant" --seconds "$canary_seconds" --seed "$seed" --watchdog "$TSAN_WATCHDOG_SECONDS" --quiet
             case $classification in
                 memory-ordering*) notes+=("canary $variant reported in ${canary_elapsed}s and classified as an ordering bug") ;;
+                unclassified*) record_failure 4 "canary $variant was reported but left $classification" ;;
                 *) record_failure 3 "canary $variant was reported but classified as: $classification" ;;
             esac
+        elif tsan_runtime_failed "$results/reports/$name"; then
+            show_runtime_failure "$results/reports/$name"
+            record_failure 4 "canary $variant: TSan runtime failure instead of a report, in the run and in its retry (reports/canary-$variant.*, reports/$name.*): TSan's own failure"
         else
-            tail -n 15 "$results/canary-$variant.log" | sed 's/^/    /'
+            tail -n 15 "$results/$name.log" | sed 's/^/    /'
             record_failure 3 "canary $variant: no TSan data race within ${canary_seconds}s (exit $canary_status): TSan cannot see this ordering bug here"
         fi
     done
 fi
 
 echo
+files=$(report_files_summary)
 if [ "$exit_code" = 0 ]; then
-    printf 'tsan.sh: PASS: %s (seed %s; logs in %s)\n' "$(join_with '; ' "${notes[@]}")" "$seed" "$results"
+    printf 'tsan.sh: PASS: %s; %s (seed %s; logs in %s)\n' "$(join_with '; ' "${notes[@]}")" "$files" "$seed" "$results"
 else
-    printf 'tsan.sh: FAIL (exit %s): %s (seed %s; logs in %s)\n' "$exit_code" "$(join_with '; ' "${findings[@]}")" "$seed" "$results"
+    printf 'tsan.sh: FAIL (exit %s): %s; %s (seed %s; logs in %s)\n' "$exit_code" "$(join_with '; ' "${findings[@]}")" "$files" "$seed" "$results"
 fi
 exit "$exit_code"

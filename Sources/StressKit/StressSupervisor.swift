@@ -145,23 +145,11 @@ package struct StressSupervisor {
         sigaddset(&defaults, SIGCHLD)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let key = SharedRunState.environmentKey + "="
-        var environment: [String] = []
-        var entry = environ
-        while let pointer = entry.pointee {
-            let variable = String(cString: pointer)
-            if !variable.hasPrefix(key) { environment.append(variable) }
-            entry += 1
-        }
-        environment.append(key + statePath)
+        let environment = ChildEnvironment().replacing(SharedRunState.environmentKey, with: statePath)
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, Self.resolved(executable), nil, &attributes, &argv, &envp)
+        let result = environment.withCArray { envp in posix_spawn(&pid, Self.resolved(executable), nil, &attributes, &argv, envp) }
         if result != 0 { errno = result; return nil }
         return pid
     }

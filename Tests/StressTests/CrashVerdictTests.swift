@@ -25,15 +25,11 @@ struct CrashVerdictTests {
         #endif
     }
 
-    /// Under ThreadSanitizer (its runtime exports `__tsan_init`; `TestTiming` in TestSupport
-    /// reads it the same way).
-    static let underThreadSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
-
     /// The signals sent to a caller thread. ThreadSanitizer handles SIGSEGV and SIGBUS itself
     /// (its deadly-signal report, exit 66), in a race with the driver's recorder that can
     /// leave the record half written (seen once in two TSan runs): under TSan only SIGABRT,
     /// which it leaves to the process. The plain build sends all three.
-    static let callerSignals = underThreadSanitizer ? [SIGABRT] : [SIGSEGV, SIGBUS, SIGABRT]
+    static let callerSignals = CanaryChild.underThreadSanitizer ? [SIGABRT] : [SIGSEGV, SIGBUS, SIGABRT]
 
     /// The claim-on-wake canary with its self-test flags: it traps within seconds. A long
     /// watchdog, so that a loaded machine (or TSan) cannot turn the wait into a stall.
@@ -84,7 +80,7 @@ struct CrashVerdictTests {
         #expect(FileAccess.entries(of: folder.path).allSatisfy { !$0.path.contains(".tmp.") }, "a temporary report was left behind")
     }
 
-    @Test("Exit test: the driver dies of the trap, and the state it left is the whole report")
+    @Test("Exit test: the driver dies of the trap, and the state it left is the whole report", .runsCanary)
     func trapInTheDriver() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }

@@ -5,6 +5,7 @@ import Testing
 /// The driver's verdicts end the process with their exit codes: a clean short run passes,
 /// and canaries are caught (each detector proves it can fire). Each case runs in a child
 /// process that arms `alarm` first, so nothing can hang.
+/// The canary cases do not run under ThreadSanitizer (`CanaryChild`).
 @Suite("Driver exit codes", .serialized)
 struct DriverExitTests {
     @Test("A short run of the real pool exits 0")
@@ -15,7 +16,7 @@ struct DriverExitTests {
         }
     }
 
-    @Test("Invariant canaries exit 1", arguments: ["late-unlock", "double-claim"])
+    @Test("Invariant canaries exit 1", .runsCanary, arguments: ["late-unlock", "double-claim"])
     func invariantCanary(_ variant: String) async {
         let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) { [variant] in
             alarm(120)
@@ -27,7 +28,7 @@ struct DriverExitTests {
         #expect(standardError.contains("--variant \(variant) --from-episode "))
     }
 
-    @Test("Stall canaries exit 2 through the watchdog", arguments: ["lost-wakeup", "no-stop-on-failure"])
+    @Test("Stall canaries exit 2 through the watchdog", .runsCanary, arguments: ["lost-wakeup", "no-stop-on-failure"])
     func stallCanary(_ variant: String) async {
         let result = await #expect(processExitsWith: .exitCode(2), observing: [\.standardErrorContent]) { [variant] in
             alarm(120)
@@ -45,7 +46,7 @@ struct DriverExitTests {
     /// not say it is stopped (exit 1), or the caller waits for a failed worker's slot and the
     /// watchdog names the cause (exit 2). Either way the canary's own symptom, never a plain
     /// stall.
-    @Test("A stop that isStopped does not show is named: the invariant, or the watchdog's STOP NOT SEEN")
+    @Test("A stop that isStopped does not show is named: the invariant, or the watchdog's STOP NOT SEEN", .runsCanary)
     func unseenStop() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.exitStatus, \.standardErrorContent]) {
             alarm(120)
@@ -60,7 +61,7 @@ struct DriverExitTests {
         #expect(standardError.contains("--variant unmarked-stop --from-episode "))
     }
 
-    @Test("A pool that never joins its workers exits 1 with the verdict resource leak, well within 60 s")
+    @Test("A pool that never joins its workers exits 1 with the verdict resource leak, well within 60 s", .runsCanary)
     func neverJoiningPool() async {
         let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
             alarm(60)

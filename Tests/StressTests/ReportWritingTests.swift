@@ -103,7 +103,7 @@ struct ReportWritingTests {
         #expect(report.seed == 3 && report.jobs > 0 && report.replay == nil)
     }
 
-    @Test("A violation writes its report from the thread that found it, with the replay command")
+    @Test("A violation writes its report from the thread that found it, with the replay command", .runsCanary)
     func violationReport() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }

@@ -41,6 +41,7 @@ struct StressProcess {
     }
 
     /// Starts `binary` with `arguments`, its output in `folder`; nil if it cannot be started.
+    /// A canary child gets ThreadSanitizer options of its own (`CanaryChild`).
     static func start(_ binary: String, _ arguments: [String], in folder: TemporaryFolder) -> StressProcess? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -50,7 +51,8 @@ struct StressProcess {
         var argv: [UnsafeMutablePointer<CChar>?] = (["stress"] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, binary, &actions, nil, &argv, environ) == 0 else { return nil }
+        let environment = CanaryChild.environment(for: arguments, folder: folder.path)
+        guard environment.withCArray({ posix_spawn(&pid, binary, &actions, nil, &argv, $0) }) == 0 else { return nil }
         return StressProcess(pid: pid, folder: folder)
     }
 
