@@ -104,6 +104,7 @@ struct ExplorationSearch {
         let scenario = setup.fixedEpisode.map { "scenario \($0.scenarioText)" }
             ?? "threads \(setup.threadCounts.map(String.init).joined(separator: ",")), jobs \(setup.scenarios.jobCounts.lowerBound)-\(setup.scenarios.jobCounts.upperBound), faults \(setup.scenarios.faultRate), schedulers \(setup.scenarios.schedulers.map(\.rawValue).joined(separator: ","))"
         return "stress --explore \(RunContext.version): seed \(setup.seed), strategy \(strategy), \(scenario), "
+            + "memory model \(exploration.memoryModel.rawValue), "
             + "spurious wake-ups \(exploration.effectiveSpuriousWakes)/schedule"
             + (setup.variant.map { ", VARIANT \($0.rawValue)" } ?? "")
             + (setup.pinnedCPU.map { ", threads pinned to CPU \($0)" } ?? ", unpinned")
@@ -139,7 +140,7 @@ struct ExplorationSearch {
         var scenarioIndex = 0
         while budgetLeft {
             let episode = setup.fixedEpisode ?? setup.scenarios.episode(scenarioIndex)
-            let strategy = DFSStrategy(preemptionBound: bound)
+            let strategy = DFSStrategy(preemptionBound: bound, staleReadBound: setup.exploration.staleReads)
             var count = 0
             let cap = setup.fixedEpisode == nil ? Self.schedulesPerDrawnScenario : Int.max
             while budgetLeft && count < cap && strategy.beginSchedule(threads: episode.threadCount) {
