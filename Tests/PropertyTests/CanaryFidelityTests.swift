@@ -22,7 +22,8 @@ extension PropertyTests {
         /// Canaries whose broken step computes the same values as the real one when run alone:
         /// they break an ordering (TSan proves them) or atomicity (a second thread does). Only
         /// an exploration build, which records each operation, tells them apart here.
-        static let visibleOnlyInOperations: Set<Canary> = [.relaxedClaim, .relaxedPublication, .checkThenLock, .relaxedJob, .relaxedSlot]
+        static let visibleOnlyInOperations: Set<Canary> = [.relaxedClaim, .relaxedPublication, .checkThenLock, .relaxedJob, .relaxedSlot,
+                                                                 .acquireSleeperCheck, .acquireReleasePublish]
 
         /// The steps each real step calls through `Self` (so a broken callee legitimately
         /// changes its caller too). Kept next to the test, checked by it: a step missing here
