@@ -108,6 +108,11 @@ struct MemoryModel {
         return history
     }
 
+    /// `body` on the word's history, in place (no copy of its stores).
+    private mutating func withHistory<Result>(_ address: UInt, _ body: (inout WordHistory) -> Result) -> Result {
+        body(&words[address]!)
+    }
+
     /// The index in `history.stores` of the oldest store `thread` may read now.
     private func oldestReadable(_ history: WordHistory, by thread: Int, sequential: Bool) -> Int {
         let clock = clocks[thread]
@@ -140,14 +145,15 @@ struct MemoryModel {
     mutating func load(_ address: UInt, staleness: Int, by thread: Int, ordering: AtomicOrderingKind)
         -> (read: StoreRecord, latest: StoreRecord) {
         let event = tick(thread)
-        var history = words[address]!
-        let index = history.stores.count - 1 - staleness
-        if history.stores[index].firstSeen[thread] > event { history.stores[index].firstSeen[thread] = event }
-        if isSequential(ordering) { history.sequentialFloor = max(history.sequentialFloor, history.base + index) }
-        let read = history.stores[index]
-        words[address] = history
+        let sequential = isSequential(ordering)
+        let (read, latest) = withHistory(address) { history in
+            let index = history.stores.count - 1 - staleness
+            if history.stores[index].firstSeen[thread] > event { history.stores[index].firstSeen[thread] = event }
+            if sequential { history.sequentialFloor = max(history.sequentialFloor, history.base + index) }
+            return (history.stores[index], history.latest)
+        }
         if Self.acquires(ordering), let release = read.releaseClock { clocks[thread].join(release) }
-        return (read, history.latest)
+        return (read, latest)
     }
 
     /// A store, or the write of a read-modify-write (`readModifyWrite`: it read the latest
@@ -155,26 +161,32 @@ struct MemoryModel {
     mutating func write(_ address: UInt, value: UInt64, previous: UInt64, by thread: Int, ordering: AtomicOrderingKind,
                         readModifyWrite: Bool, step: Int) {
         let event = tick(thread)
-        var history = history(address, current: previous)
+        _ = history(address, current: previous)
         var releaseClock: VectorClock?
         if readModifyWrite {
-            let last = history.stores.count - 1
-            if history.stores[last].firstSeen[thread] > event { history.stores[last].firstSeen[thread] = event }
-            if Self.acquires(ordering), let release = history.stores[last].releaseClock { clocks[thread].join(release) }
-            releaseClock = history.stores[last].releaseClock
+            let last = withHistory(address) { history in
+                let index = history.stores.count - 1
+                if history.stores[index].firstSeen[thread] > event { history.stores[index].firstSeen[thread] = event }
+                return history.stores[index]
+            }
+            if Self.acquires(ordering), let release = last.releaseClock { clocks[thread].join(release) }
+            releaseClock = last.releaseClock
         }
         if Self.releases(ordering) {
             if releaseClock == nil { releaseClock = clocks[thread] } else { releaseClock!.join(clocks[thread]) }
         }
         var firstSeen = InlineArray<8, Int32>(repeating: .max)
         firstSeen[thread] = event
-        history.stores.append(StoreRecord(value: value, thread: thread, step: step, releaseClock: releaseClock, firstSeen: firstSeen))
-        if isSequential(ordering) { history.sequentialFloor = history.base + history.stores.count - 1 }
-        if history.stores.count > WordHistory.limit {
-            history.stores.removeFirst()
-            history.base += 1
+        let record = StoreRecord(value: value, thread: thread, step: step, releaseClock: releaseClock, firstSeen: firstSeen)
+        let sequential = isSequential(ordering)
+        withHistory(address) { history in
+            history.stores.append(record)
+            if sequential { history.sequentialFloor = history.base + history.stores.count - 1 }
+            if history.stores.count > WordHistory.limit {
+                history.stores.removeFirst()
+                history.base += 1
+            }
         }
-        words[address] = history
     }
 
     /// A read-modify-write that wrote nothing (a failed compare-exchange): a load of the
@@ -191,13 +203,14 @@ struct MemoryModel {
     mutating func sequentialFence(_ thread: Int) {
         guard kind == .c11 else { return }
         let event = tick(thread)
-        for address in words.keys {
-            var history = words[address]!
-            let oldest = oldestReadable(history, by: thread, sequential: false)
-            history.sequentialFloor = max(history.sequentialFloor, history.base + oldest)
-            let floor = history.sequentialFloor - history.base
-            if floor >= 0 && history.stores[floor].firstSeen[thread] > event { history.stores[floor].firstSeen[thread] = event }
-            words[address] = history
+        for index in words.indices {
+            let oldest = oldestReadable(words.values[index], by: thread, sequential: false)
+            let base = words.values[index].base
+            let floor = max(words.values[index].sequentialFloor, base + oldest)
+            words.values[index].sequentialFloor = floor
+            if floor >= base && words.values[index].stores[floor - base].firstSeen[thread] > event {
+                words.values[index].stores[floor - base].firstSeen[thread] = event
+            }
         }
     }
 
