@@ -46,6 +46,10 @@ public protocol ExplorationController: AnyObject, Sendable {
     /// `futex_wake(word, count)`: make up to `count` waiters on `word` runnable; returns how many.
     func futexWake(_ word: ExplorationWord, count: Int32) -> Int32
 
+    /// A pool word was just created at `word` (its memory may have held an earlier word): a
+    /// memory model forgets what it knew of the address. Not a scheduling point.
+    func wordCreated(_ word: ExplorationWord)
+
     /// A plain (non-atomic) access to the cell at `address` (`PaddedCell`): not a scheduling
     /// point; a controller with a happens-before model checks it for a data race.
     func plainAccess(_ address: UInt, writes: Bool)
@@ -84,6 +88,8 @@ extension ExplorationController {
         didAccess(access)
         return access.read ?? 0
     }
+    /// Default: no memory model to tell.
+    public func wordCreated(_ word: ExplorationWord) {}
     /// Default: no race check.
     public func plainAccess(_ address: UInt, writes: Bool) {}
     /// Default: a controller that does not model spins needs no read set.
@@ -266,6 +272,7 @@ public enum ExplorationWordLabel {
     static let offset = 64
 
     static func store(_ label: StaticString, in word: UnsafeMutableRawPointer) {
+        Exploration.activeController?.wordCreated(ExplorationWord(address: word))
         (word + offset).storeBytes(of: UInt(bitPattern: label.utf8Start), as: UInt.self)
         (word + offset + MemoryLayout<UInt>.size).storeBytes(of: label.utf8CodeUnitCount, as: Int.self)
     }

@@ -214,6 +214,11 @@ struct MemoryModel {
         }
     }
 
+    /// A new word at `address`: its history, if an earlier word there left one, is gone.
+    mutating func forget(_ address: UInt) {
+        words.removeValue(forKey: address)
+    }
+
     /// A plain access of `thread` (for the race check): its next event.
     mutating func plainEvent(_ thread: Int) -> Int32 { tick(thread) }
 

@@ -472,6 +472,10 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         return woken
     }
 
+    func wordCreated(_ word: ExplorationWord) {
+        model.forget(word.address)
+    }
+
     func plainAccess(_ address: UInt, writes: Bool) {
         guard model.isWeak else { return }
         let thread = me
