@@ -97,7 +97,7 @@ struct ExplorationSearch {
         var strategy = exploration.strategy.rawValue
         switch exploration.strategy {
         case .pct: strategy += " --depth \(exploration.depth)"
-        case .dfs: strategy += " --preemptions \(exploration.preemptions)"
+        case .dfs: strategy += " --preemptions \(exploration.preemptions) --stale-reads \(exploration.staleReads)"
         case .random: break
         }
         if setup.replaySchedule != nil { strategy = "replay" }
@@ -155,7 +155,7 @@ struct ExplorationSearch {
             }
             dfsExhausted = strategy.exhausted
             if strategy.exhausted {
-                ConsoleOutput.out("scenario \(episode.scenarioText): every schedule with ≤ \(bound) preemptions explored: \(count) schedules, no violation\n")
+                ConsoleOutput.out("scenario \(episode.scenarioText): every schedule with ≤ \(bound) preemptions and ≤ \(setup.exploration.staleReads) stale reads explored: \(count) schedules, no violation\n")
             } else {
                 ConsoleOutput.out("scenario \(episode.scenarioText): \(count) schedules with ≤ \(bound) preemptions, no violation (not exhaustive: the budget or the per-scenario cap of \(Self.schedulesPerDrawnScenario) ended it)\n")
             }
@@ -199,12 +199,14 @@ struct ExplorationSearch {
         var report = ExplorationReport(strategy: strategy, schedules: explorer.schedulesRun, steps: explorer.decisionsRun,
                                        seconds: (elapsedSeconds * 1000).rounded() / 1000, scheduleDigest: hex(digest.value))
         report.switchesPerSecond = report.seconds > 0 ? (Double(explorer.switchesRun) / report.seconds).rounded() : 0
+        report.memoryModel = setup.exploration.memoryModel.rawValue
         switch strategy {
         case "pct":
             report.depth = setup.exploration.depth
             report.pctGuarantee = pct?.guarantee
         case "dfs":
             report.preemptionBound = setup.exploration.preemptions
+            report.staleReadBound = setup.exploration.staleReads
             report.exhausted = dfsExhausted
         default: break
         }
