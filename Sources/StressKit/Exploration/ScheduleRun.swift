@@ -480,6 +480,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         guard model.isWeak else { return }
         let thread = me
         let access = PlainMemoryRaceCheck.Access(thread: thread, event: model.plainEvent(thread), step: decisions, writes: writes)
+        record(thread, writes ? "plain write" : "plain read", "0x" + String(address, radix: 16), "(race-checked, not a scheduling point)")
         if let race = races.check(address, access, clock: model.clocks[thread]) {
             fail(.dataRace, race, jobIndex: nil)
         }
