@@ -137,6 +137,7 @@ struct ExplorationSearch {
 
     private mutating func exploreExhaustively() -> SearchOutcome {
         let bound = setup.exploration.preemptions
+        let staleReadBound = setup.exploration.memoryModel == .sc ? "" : " and ≤ \(setup.exploration.staleReads) stale reads"
         var scenarioIndex = 0
         while budgetLeft {
             let episode = setup.fixedEpisode ?? setup.scenarios.episode(scenarioIndex)
@@ -155,7 +156,7 @@ struct ExplorationSearch {
             }
             dfsExhausted = strategy.exhausted
             if strategy.exhausted {
-                ConsoleOutput.out("scenario \(episode.scenarioText): every schedule with ≤ \(bound) preemptions and ≤ \(setup.exploration.staleReads) stale reads explored: \(count) schedules, no violation\n")
+                ConsoleOutput.out("scenario \(episode.scenarioText): every schedule with ≤ \(bound) preemptions\(staleReadBound) explored: \(count) schedules, no violation\n")
             } else {
                 ConsoleOutput.out("scenario \(episode.scenarioText): \(count) schedules with ≤ \(bound) preemptions, no violation (not exhaustive: the budget or the per-scenario cap of \(Self.schedulesPerDrawnScenario) ended it)\n")
             }
