@@ -37,6 +37,8 @@ public enum Canary: String, CaseIterable, Sendable {
     case blindPublish = "blind-publish"
     case wideWrap = "wide-wrap"
     case leakedCell = "leaked-cell"
+    case acquireSleeperCheck = "acquire-sleeper-check"
+    case acquireReleasePublish = "acquire-release-publish"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -73,7 +75,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .lostWakeup, .noStopOnFailure, .doubleClaim, .relaxedClaim, .silentStop, .wrongWord, .claimOnWake: .futexScheduler
         case .unlockedMerge, .lateUnlock, .relaxedPublication, .checkThenLock, .dropsContribution,
              .everyThreadReceivesTotal, .doubleDecrement, .wrappingSum: .spinLockReducer
-        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish, .wideWrap, .leakedCell: .sequenceScheduler
+        case .stalePark, .relaxedJob, .unwokenJob, .unmarkedStop, .misplacedRemainder, .blindPublish, .wideWrap, .leakedCell,
+             .acquireSleeperCheck, .acquireReleasePublish: .sequenceScheduler
         case .earlyGather, .relaxedSlot, .wrappingGather: .slotReducer
         case .neverJoins: .threadPool
         }
@@ -97,6 +100,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .blindPublish: SequenceSchedulerWith<BlindPublish>.self
         case .wideWrap: SequenceSchedulerWith<WideWrap>.self
         case .leakedCell: SequenceSchedulerWith<LeakedCell>.self
+        case .acquireSleeperCheck: SequenceSchedulerWith<AcquireSleeperCheck>.self
+        case .acquireReleasePublish: SequenceSchedulerWith<AcquireReleasePublish>.self
         default: nil
         }
     }
@@ -157,6 +162,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .blindPublish: BlindPublish.self
         case .wideWrap: WideWrap.self
         case .leakedCell: LeakedCell.self
+        case .acquireSleeperCheck: AcquireSleeperCheck.self
+        case .acquireReleasePublish: AcquireReleasePublish.self
         }
     }
 
@@ -186,6 +193,8 @@ public enum Canary: String, CaseIterable, Sendable {
         case .blindPublish: "SequenceSteps.publishJob"
         case .wideWrap: "SequenceSteps.advanceSequence"
         case .leakedCell: "SequenceSteps.deallocateWords"
+        case .acquireSleeperCheck: "SequenceSteps.wakeForJob"
+        case .acquireReleasePublish: "SequenceSteps.advanceSequence"
         }
     }
 
@@ -219,19 +228,35 @@ public enum Canary: String, CaseIterable, Sendable {
         case .blindPublish: "start takes a publish that failed on a late stop for two callers at once, and traps"
         case .wideWrap: "the job sequence wraps at 2^32, not 2^31: its 2^31st job sets the stop bit and never ends"
         case .leakedCell: "the scheduler's deinit frees every page of its words but one: a page leaked per pool"
+        case .acquireSleeperCheck: "the publisher's check for sleepers is acquiring, not seq_cst: the store-buffer pair loses a wake-up"
+        case .acquireReleasePublish: "the job is published acquire-release, not seq_cst: the store-buffer pair loses a wake-up"
         }
     }
 
-    /// Only ThreadSanitizer can see these (an ordering bug: every value stays right); the
-    /// stress self-test skips them and `scripts/tsan.sh` must report them.
-    public var isThreadSanitizerOnly: Bool { detectors == [.threadSanitizer] }
+    /// ThreadSanitizer's ordering canaries: every value stays right on x86-64, so the stress
+    /// driver cannot see them; `scripts/tsan.sh` must report them (the `tsan-only` column),
+    /// and exploration's memory model catches them too.
+    public var isThreadSanitizerOnly: Bool { detectors.contains(.threadSanitizer) && !detectors.contains(.stress) }
+
+    /// Detectors that provably cannot catch it (the `missed-by` column): for the seq_cst
+    /// canaries, ThreadSanitizer (no data race: it does not model seq_cst against acquire)
+    /// and the stress driver (on x86-64 the weakened instruction is the same one).
+    public var missedBy: [Detector] {
+        switch self {
+        case .acquireSleeperCheck, .acquireReleasePublish: [.threadSanitizer, .stress]
+        default: []
+        }
+    }
 
     /// Who must catch it.
     public var detectors: [Detector] {
         switch self {
-        // Ordering bugs: every value stays right, and exploration's interleavings are
-        // sequentially consistent; only ThreadSanitizer sees them.
-        case .relaxedClaim, .relaxedPublication, .relaxedJob, .relaxedSlot: [.threadSanitizer]
+        // Ordering bugs: every value stays right on x86-64. ThreadSanitizer sees the data race
+        // on the witness data; exploration's memory model sees a stale read or the race.
+        case .relaxedClaim, .relaxedPublication, .relaxedJob, .relaxedSlot: [.threadSanitizer, .exploration]
+        // seq_cst weakened in the store-buffer pair: no data race, the same x86-64 code; only
+        // exploration's memory model sees the lost wake-up.
+        case .acquireSleeperCheck, .acquireReleasePublish: [.exploration]
         case .silentStop, .wrongWord, .dropsContribution, .everyThreadReceivesTotal, .doubleDecrement,
              .doubleClaim, .unwokenJob, .earlyGather: [.stress, .exploration, .propertyTests]
         // Arithmetic: a sum past 2^64, which the stress work's small contributions never reach
@@ -279,14 +304,15 @@ public enum Canary: String, CaseIterable, Sendable {
         // Pool churn, fast: boundary pools are drawn per pool.
         case .wideWrap: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
         case .leakedCell: return ["--threads", "2,3,4", "--faults", "0", "--noise", "0"]
-        case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather: return nil
+        case .relaxedClaim, .relaxedPublication, .wrappingSum, .relaxedJob, .relaxedSlot, .wrappingGather,
+             .acquireSleeperCheck, .acquireReleasePublish: return nil
         }
     }
 
     /// The registry as a tab-separated table with a header line: what `stress
     /// --list-canaries` prints and the scripts read.
     public static var table: String {
-        var lines = ["name\tblock\tbroken-step\tdetected-by\ttsan-only\tself-test-flags\tbreaks"]
+        var lines = ["name\tblock\tbroken-step\tdetected-by\ttsan-only\tself-test-flags\tbreaks\tmissed-by"]
         for canary in allCases {
             lines.append([
                 canary.rawValue, canary.block.rawValue, canary.brokenStep,
@@ -294,6 +320,7 @@ public enum Canary: String, CaseIterable, Sendable {
                 canary.isThreadSanitizerOnly ? "yes" : "no",
                 canary.selfTestFlags?.joined(separator: " ") ?? "-",
                 canary.breaks,
+                canary.missedBy.isEmpty ? "-" : canary.missedBy.map(\.rawValue).joined(separator: ","),
             ].joined(separator: "\t"))
         }
         return lines.joined(separator: "\n") + "\n"

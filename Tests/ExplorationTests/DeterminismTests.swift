@@ -66,7 +66,14 @@ struct DeterminismTests {
         #expect(schedule.text == "3b12a1C")
         #expect(Schedule(text: "3b12a1C") == schedule)
         #expect(Schedule(text: "-") == Schedule.empty)
-        for bad in ["", "b", "3", "3b0a", "3!", "3i"] where bad != "3i" || ScheduleRun.maximumThreads <= 8 {
+        // Stale reads: the gap, then a dot per store back.
+        let stale = Schedule([ScheduleDeviation(decision: 3, choice: .run(1)),
+                              ScheduleDeviation(decision: 7, choice: .read(2)),
+                              ScheduleDeviation(decision: 8, choice: .read(1))])
+        #expect(stale.text == "3b4..1.")
+        #expect(Schedule(text: "3b4..1.") == stale)
+        #expect(stale.staleReads == 2)
+        for bad in ["", "b", "3", "3b0a", "3!", "3i", ".", "3b.", "0."] where bad != "3i" || ScheduleRun.maximumThreads <= 8 {
             #expect(Schedule(text: bad) == nil, "'\(bad)' parsed")
         }
         let text = "futex:3:12,5+throw-at-point@lock-taken/t1,0+throw-in-share@share/t2,7+spurious-wake@before-park/t0"

@@ -20,6 +20,10 @@ struct ExplorationCommandLineTests {
         #expect(!options.exploration.shrink)
         #expect(try StressOptions.parse(["--explore", "--strategy", "dfs"]).exploration.effectiveSpuriousWakes == 0)
         #expect(try StressOptions.parse(["--explore"]).exploration.effectiveSpuriousWakes == 1)
+        #expect(try StressOptions.parse(["--explore"]).exploration.memoryModel == .c11)
+        let weak = try StressOptions.parse(["--explore", "--memory-model", "sc", "--strategy", "dfs", "--stale-reads", "3"])
+        #expect(weak.exploration.memoryModel == .sc)
+        #expect(weak.exploration.staleReads == 3)
     }
 
     @Test("Bad exploration input is a usage error that names the problem", arguments: [
@@ -30,6 +34,8 @@ struct ExplorationCommandLineTests {
         (["--explore", "--replay", "3b"], "--replay needs the --scenario"),
         (["--explore", "--jobs", "0"], "--jobs needs a number from 1 to 8"),
         (["--explore", "--noise", "2"], "--noise has no meaning with --explore"),
+        (["--explore", "--memory-model", "tso"], "--memory-model must be c11, sc or c11-seqcst-as-acqrel"),
+        (["--explore", "--stale-reads", "1"], "--stale-reads is for --strategy dfs"),
     ])
     func badInput(arguments: [String], message: String) {
         #expect {
@@ -44,6 +50,7 @@ struct ExplorationCommandLineTests {
         ["--scenario", "futex:9:5"], ["--scenario", "spin:2:5"], ["--scenario", "futex:2:5+long-stall@lock-taken/t1"],
         ["--scenario", "futex:2:5+throw-at-point@nowhere/t1"], ["--scenario", "futex:2:"],
         ["--scenario", "futex:2:5", "--replay", "3b0a"], ["--scenario", "futex:2:5", "--replay", "@/nonexistent/schedule"],
+        ["--scenario", "futex:2:5", "--replay", ".3b"], ["--scenario", "futex:2:5", "--replay", "0."],
         ["--threads", "1"],
     ])
     func badScenario(arguments: [String]) {

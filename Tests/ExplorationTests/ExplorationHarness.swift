@@ -15,12 +15,14 @@ enum ExplorationHarness {
 
     /// An explorer whose violations become findings; a run that outlives `backstop` seconds
     /// of wall-clock time ends the test process (a hang must never pass silently).
-    static func explorer(variant: Canary? = nil, spuriousWakes: Int = 1, maxSteps: Int = 10_000) -> Explorer {
+    static func explorer(variant: Canary? = nil, spuriousWakes: Int = 1, maxSteps: Int = 10_000,
+                         memoryModel: MemoryModelKind = .c11) -> Explorer {
         TrapCatcher.install()
         var options = StressOptions()
         options.variant = variant
         let context = RunContext.exploring(options: options, seed: 1, findingInterceptor: Explorer.interceptor)
-        let settings = ScheduleRun.Settings(spuriousWakeBudget: spuriousWakes, stepsPerProgress: maxSteps, tracing: false)
+        let settings = ScheduleRun.Settings(spuriousWakeBudget: spuriousWakes, stepsPerProgress: maxSteps, tracing: false,
+                                            memoryModel: memoryModel)
         return Explorer(context: context, settings: settings, backstopSeconds: 60, onBackstop: { run, label in
             preconditionFailure("exploration backstop in a test: \(label) did not end in 60 s; \(run.describeAll())")
         })
@@ -32,11 +34,13 @@ enum ExplorationHarness {
         return try ExplorationSetup(options: options, arguments: Set(arguments))
     }
 
-    /// Every schedule of `body` with at most `bound` preemptions: how many, and how many failed.
-    static func countSchedules(bound: Int, spuriousWakes: Int = 0, limit: Int = 100_000,
+    /// Every schedule of `body` with at most `bound` preemptions and `staleReads` stale reads
+    /// under `memoryModel`: how many, and how many failed.
+    static func countSchedules(bound: Int, spuriousWakes: Int = 0, limit: Int = 100_000, staleReads: Int = 1,
+                               memoryModel: MemoryModelKind = .c11,
                                _ body: @escaping @Sendable () -> Void) -> (schedules: Int, findings: [ExplorationFinding]) {
-        let explorer = explorer(spuriousWakes: spuriousWakes)
-        let dfs = DFSStrategy(preemptionBound: bound)
+        let explorer = explorer(spuriousWakes: spuriousWakes, memoryModel: memoryModel)
+        let dfs = DFSStrategy(preemptionBound: bound, staleReadBound: staleReads)
         var findings: [ExplorationFinding] = []
         var schedules = 0
         while schedules < limit && dfs.beginSchedule(threads: 2) {

@@ -23,7 +23,8 @@ extension PropertyTests {
         /// Canaries whose broken step computes the same values as the real one when run alone:
         /// they break an ordering (TSan proves them) or atomicity (a second thread does). Only
         /// an exploration build, which records each operation, tells them apart here.
-        static let visibleOnlyInOperations: Set<Canary> = [.relaxedClaim, .relaxedPublication, .checkThenLock, .relaxedJob, .relaxedSlot]
+        static let visibleOnlyInOperations: Set<Canary> = [.relaxedClaim, .relaxedPublication, .checkThenLock, .relaxedJob, .relaxedSlot,
+                                                                 .acquireSleeperCheck, .acquireReleasePublish]
 
         /// Canaries whose broken step traps in one scenario: that scenario is not run in this
         /// process (for the real steps either, so that both sides have the same scenarios);

@@ -16,7 +16,9 @@ import Synchronization
 ///   controller knows the words it reads, and its failure, so that a spinning thread yields
 ///   to the controller instead of burning steps;
 /// - when a worker thread is created, starts, exits and is joined (`WorkerThreads`);
-/// - at the probe points of a probe that asks for it (`probePoint`: the stress driver's).
+/// - at the probe points of a probe that asks for it (`probePoint`: the stress driver's);
+/// - at every access to plain memory that the protocol hands between threads (`PaddedCell`):
+///   not a scheduling point, a happens-before race check (`plainAccess`).
 ///
 /// Contract: the hooks reach a controller only on the threads it controls: those bound to it
 /// (`Exploration.bind`), or, for the process-wide `Exploration.controller`, those for which
@@ -33,11 +35,24 @@ public protocol ExplorationController: AnyObject, Sendable {
     /// The operation just performed: what it read and wrote (widened to 64 bits).
     func didAccess(_ access: AtomicAccessRecord)
 
+    /// A load just performed (`access.read` is the value in memory, the latest store):
+    /// returns the value the load reads. A controller with a weak memory model may return an
+    /// older store's value; the default records the access and returns the latest.
+    func didLoad(_ access: AtomicAccessRecord) -> UInt64
+
     /// `futex_wait(word, expected)`: block unless `currentValue()` differs from `expected`.
     func futexWait(_ word: ExplorationWord, expected: UInt32, currentValue: () -> UInt32) -> FutexWaitOutcome
 
     /// `futex_wake(word, count)`: make up to `count` waiters on `word` runnable; returns how many.
     func futexWake(_ word: ExplorationWord, count: Int32) -> Int32
+
+    /// A pool word was just created at `word` (its memory may have held an earlier word): a
+    /// memory model forgets what it knew of the address. Not a scheduling point.
+    func wordCreated(_ word: ExplorationWord)
+
+    /// A plain (non-atomic) access to the cell at `address` (`PaddedCell`): not a scheduling
+    /// point; a controller with a happens-before model checks it for a data race.
+    func plainAccess(_ address: UInt, writes: Bool)
 
     /// A spin check is about to evaluate its condition: the words it loads from here to
     /// `spinCheckFailed` are the ones whose change can make it true. Not a scheduling point.
@@ -68,6 +83,15 @@ public protocol ExplorationController: AnyObject, Sendable {
 }
 
 extension ExplorationController {
+    /// Default: sequential consistency, every load reads the latest store.
+    public func didLoad(_ access: AtomicAccessRecord) -> UInt64 {
+        didAccess(access)
+        return access.read ?? 0
+    }
+    /// Default: no memory model to tell.
+    public func wordCreated(_ word: ExplorationWord) {}
+    /// Default: no race check.
+    public func plainAccess(_ address: UInt, writes: Bool) {}
     /// Default: a controller that does not model spins needs no read set.
     public func spinCheckWillBegin() {}
     /// Default: the new worker starts whenever the kernel runs it.
@@ -100,6 +124,9 @@ public struct AtomicAccessRecord: Sendable, Hashable {
     public var read: UInt64?
     /// The value written; nil for a load and a failed compare-exchange.
     public var written: UInt64?
+    /// For a store: the value the word held before it (a memory model that first meets a
+    /// word at a store needs the word's older value, which a stale load may still read).
+    public var previous: UInt64?
 
     /// `relaxed`, `acquiring`, `releasing`, `acquiringAndReleasing`, `sequentiallyConsistent`.
     public var ordering: String { orderingKind.rawValue }
@@ -166,10 +193,24 @@ public enum Exploration {
         activeController?.willAccess(ExplorationWord(address: address), operation)
     }
 
+    /// `willAccess` for a store, and the value the word holds before it.
+    @usableFromInline
+    static func willStore<Value: AtomicRepresentable>(_ address: UnsafeMutableRawPointer, _ type: Value.Type) -> UInt64? {
+        guard let controller = activeController else { return nil }
+        let word = ExplorationWord(address: address)
+        controller.willAccess(word, .store)
+        // Plain byte reads: no other controlled thread runs between two hooks.
+        var bits: UInt64 = 0
+        for index in 0..<min(MemoryLayout<Value>.size, 8) {
+            bits |= UInt64(address.load(fromByteOffset: index, as: UInt8.self)) << (8 * index)
+        }
+        return bits
+    }
+
     @usableFromInline
     static func didAccess<Value: AtomicRepresentable>(
         _ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: AtomicOrderingKind,
-        read: Value?, written: Value?
+        read: Value?, written: Value?, previous: UInt64? = nil
     ) {
         guard let controller = activeController else { return }
         var readBits: UInt64?
@@ -178,13 +219,41 @@ public enum Exploration {
         if let written { writtenBits = widened(written) }
         controller.didAccess(AtomicAccessRecord(
             word: ExplorationWord(address: address), operation: operation, orderingKind: ordering,
-            read: readBits, written: writtenBits))
+            read: readBits, written: writtenBits, previous: previous))
+    }
+
+    /// A load's record; returns the value the controller says it read (`value`, the latest
+    /// store, unless its memory model chose an older one).
+    @usableFromInline
+    static func didLoad<Value: AtomicRepresentable>(
+        _ address: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: AtomicOrderingKind, _ value: Value
+    ) -> Value {
+        guard let controller = activeController else { return value }
+        let bits = widened(value)
+        let read = controller.didLoad(AtomicAccessRecord(
+            word: ExplorationWord(address: address), operation: operation, orderingKind: ordering, read: bits, written: nil))
+        return read == bits ? value : narrowed(read, like: value)
+    }
+
+    /// A plain access to a cell (see `ExplorationController.plainAccess`).
+    @usableFromInline
+    static func plainAccess<Value>(_ pointer: UnsafeMutablePointer<Value>, writes: Bool) {
+        activeController?.plainAccess(UInt(bitPattern: pointer), writes: writes)
     }
 
     /// A harness probe's point, on the thread that passes it (see
     /// `ExplorationController.probePoint`).
     public static func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {
         activeController?.probePoint(point, thread: thread, value: value)
+    }
+
+    /// `value` with its bytes replaced by the low bytes of `bits` (the inverse of `widened`).
+    static func narrowed<Value: AtomicRepresentable>(_ bits: UInt64, like value: Value) -> Value {
+        var result = value
+        withUnsafeMutableBytes(of: &result) { bytes in
+            for index in 0..<min(bytes.count, 8) { bytes[index] = UInt8(truncatingIfNeeded: bits >> (8 * index)) }
+        }
+        return result
     }
 
     /// The value's bits, zero-extended to 64 (every pool word is 1 to 8 bytes).
@@ -203,6 +272,7 @@ public enum ExplorationWordLabel {
     static let offset = 64
 
     static func store(_ label: StaticString, in word: UnsafeMutableRawPointer) {
+        Exploration.activeController?.wordCreated(ExplorationWord(address: word))
         (word + offset).storeBytes(of: UInt(bitPattern: label.utf8Start), as: UInt.self)
         (word + offset + MemoryLayout<UInt>.size).storeBytes(of: label.utf8CodeUnitCount, as: Int.self)
     }

@@ -137,7 +137,8 @@ extension PaddedAtomic where Value == UInt32 {
 /// Its accessor exists only for concrete `UInt64`: an unspecialised generic access (debug
 /// builds) copies the value inside the uninstrumented standard library, and ThreadSanitizer
 /// would not see it. Exploration does not schedule plain accesses: the atomics that order
-/// them are the scheduling points.
+/// them are the scheduling points; an exploration build reports each access to its race
+/// check (`ExplorationController.plainAccess`).
 @frozen
 public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
     @usableFromInline
@@ -158,7 +159,17 @@ extension PaddedCell where Value == UInt64 {
     /// A concrete load or store of the word, which ThreadSanitizer instruments in every build.
     @inlinable
     public var value: UInt64 {
-        get { pointer.pointee }
-        nonmutating set { pointer.pointee = newValue }
+        get {
+            #if Exploration
+            Exploration.plainAccess(pointer, writes: false)
+            #endif
+            return pointer.pointee
+        }
+        nonmutating set {
+            #if Exploration
+            Exploration.plainAccess(pointer, writes: true)
+            #endif
+            pointer.pointee = newValue
+        }
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 /// else: `@_transparent`, so the operation compiles to its bare instruction. In an
 /// exploration build (`--traits Exploration`), it is also a scheduling point before the
 /// operation and a record of what the operation read and wrote after it
-/// (`ExplorationController`). Written once, generically, so that every typed operation of
+/// (`ExplorationController`); a load returns what the controller's memory model says it
+/// read, which may be an older store than the one in memory. Written once, generically, so that every typed operation of
 /// `PaddedAtomic` is a one-line call.
 public enum WordAccess {
     /// A load: `body` returns the value read.
@@ -17,9 +18,8 @@ public enum WordAccess {
     ) -> Value {
         #if Exploration
         Exploration.willAccess(word, operation)
-        let value = body()
-        Exploration.didAccess(word, operation, ordering: AtomicOrderingKind(ordering), read: value, written: nil)
-        return value
+        // The controller's memory model may answer an older store than the latest.
+        return Exploration.didLoad(word, operation, ordering: AtomicOrderingKind(ordering), body())
         #else
         return body()
         #endif
@@ -32,9 +32,10 @@ public enum WordAccess {
         ordering: AtomicStoreOrdering, _ body: () -> Void
     ) {
         #if Exploration
-        Exploration.willAccess(word, .store)
+        let previous = Exploration.willStore(word, Value.self)
         body()
-        Exploration.didAccess(word, .store, ordering: AtomicOrderingKind(ordering), read: nil, written: desired)
+        Exploration.didAccess(word, .store, ordering: AtomicOrderingKind(ordering), read: nil, written: desired,
+                              previous: previous)
         #else
         body()
         #endif

@@ -12,17 +12,28 @@
 /// are dropped. The search ends when no frame has one: every schedule within the bound was
 /// run once (`schedulesRun`).
 ///
+/// Under a weak memory model a load's choice of store is a decision too; its options past the
+/// first (the latest store) are stale reads, bounded like preemptions by `staleReadBound`.
+///
 /// Determinism check: a replayed decision must offer the options it offered before; if not,
 /// the run is not deterministic and the search stops with `nondeterminism` set.
 final class DFSStrategy: ScheduleStrategy {
     let name = "dfs"
     let preemptionBound: Int
+    let staleReadBound: Int
 
     private struct Frame {
         var options: [ScheduleChoice]
         var costs: [Int]
         var preemptionsBefore: Int
+        var isRead: Bool
+        var staleReadsBefore: Int
         var chosen: Int
+
+        func allows(_ option: Int, preemptionBound: Int, staleReadBound: Int) -> Bool {
+            if isRead { return staleReadsBefore + (option > 0 ? 1 : 0) <= staleReadBound }
+            return preemptionsBefore + costs[option] <= preemptionBound
+        }
     }
 
     private var stack: [Frame] = []
@@ -32,9 +43,11 @@ final class DFSStrategy: ScheduleStrategy {
     private(set) var exhausted = false
     private(set) var nondeterminism: String?
 
-    init(preemptionBound: Int) {
+    init(preemptionBound: Int, staleReadBound: Int = 1) {
         precondition(preemptionBound >= 0, "DFS needs a preemption bound >= 0, got \(preemptionBound)")
+        precondition(staleReadBound >= 0, "DFS needs a stale-read bound >= 0, got \(staleReadBound)")
         self.preemptionBound = preemptionBound
+        self.staleReadBound = staleReadBound
     }
 
     func beginSchedule(threads: Int) -> Bool {
@@ -55,8 +68,8 @@ final class DFSStrategy: ScheduleStrategy {
             }
             return min(stack[depth].chosen, decision.options.count - 1)
         }
-        stack.append(Frame(options: decision.options, costs: decision.costs,
-                           preemptionsBefore: decision.preemptions, chosen: 0))
+        stack.append(Frame(options: decision.options, costs: decision.costs, preemptionsBefore: decision.preemptions,
+                           isRead: decision.isRead, staleReadsBefore: decision.staleReads, chosen: 0))
         return 0
     }
 
@@ -65,7 +78,8 @@ final class DFSStrategy: ScheduleStrategy {
         if stack.count > depth { stack.removeLast(stack.count - depth) }
         while let frame = stack.last {
             var next = frame.chosen + 1
-            while next < frame.options.count && frame.preemptionsBefore + frame.costs[next] > preemptionBound {
+            while next < frame.options.count
+                && !frame.allows(next, preemptionBound: preemptionBound, staleReadBound: staleReadBound) {
                 next += 1
             }
             if next < frame.options.count {

@@ -2,7 +2,7 @@
 /// What ended a schedule that failed: a violation of the stress driver's checks (the same
 /// oracle, invariants, witness and error checks as `stress`), or what only the controller can
 /// see: a deadlock (no thread can run, and the scenario is unfinished), a livelock (too many
-/// steps without progress) or a crash (a thread trapped).
+/// steps without progress), a crash (a thread trapped) or a data race on plain memory.
 struct ExplorationFinding: Sendable, Equatable {
     enum Kind: String, Sendable, CaseIterable {
         case wrongResult = "wrong result"
@@ -10,6 +10,9 @@ struct ExplorationFinding: Sendable, Equatable {
         case deadlock
         case livelock
         case crash
+        /// Plain memory accessed by two threads, one access a write, unordered by
+        /// happens-before (`PlainMemoryRaceCheck`).
+        case dataRace = "data race"
 
         init(_ verdict: Verdict) {
             switch verdict {
@@ -25,7 +28,7 @@ struct ExplorationFinding: Sendable, Equatable {
         /// `stress`'s exit codes: 1 for a violation, 2 for a run that cannot finish.
         var exitCode: Int32 {
             switch self {
-            case .wrongResult, .invariant, .crash: StressExitCode.violation
+            case .wrongResult, .invariant, .crash, .dataRace: StressExitCode.violation
             case .deadlock, .livelock: StressExitCode.stall
             }
         }

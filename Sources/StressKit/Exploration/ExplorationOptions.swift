@@ -35,6 +35,11 @@ public struct ExplorationOptions: Sendable, Equatable {
     public var trace = false
     /// `--no-pin`: let the controlled threads run on any CPU (default: all on one).
     public var pin = true
+    /// `--memory-model`: what a load may read (default c11).
+    public var memoryModel = MemoryModelKind.c11
+    /// `--stale-reads S`: dfs explores schedules with at most S loads that read an older
+    /// store than the latest (default 1).
+    public var staleReads = 1
 
     public init() {}
 
@@ -45,7 +50,7 @@ public struct ExplorationOptions: Sendable, Equatable {
     static let flags: [String: Bool] = [
         "--explore": false, "--strategy": true, "--depth": true, "--preemptions": true, "--schedules": true,
         "--jobs": true, "--scenario": true, "--replay": true, "--spurious-wakes": true, "--max-steps": true,
-        "--no-shrink": false, "--trace": false, "--no-pin": false,
+        "--no-shrink": false, "--trace": false, "--no-pin": false, "--memory-model": true, "--stale-reads": true,
     ]
 
     public static let usage = """
@@ -63,6 +68,10 @@ public struct ExplorationOptions: Sendable, Equatable {
           --no-shrink        report a failing schedule without minimising it
           --trace            print the trace of a replay even when it passes
           --no-pin           do not pin the controlled threads to one CPU
+          --memory-model M   c11 (default): a load may read any store the C++20 model allows;
+                             sc: every load reads the latest store; c11-seqcst-as-acqrel: c11
+                             with seq_cst treated as acquire/release (loom's approximation)
+          --stale-reads S    dfs: explore every schedule with <= S stale reads (default 1)
           --explore --self-test  every canary except ThreadSanitizer's, with each strategy
         """
 
@@ -92,6 +101,12 @@ public struct ExplorationOptions: Sendable, Equatable {
         case "--no-shrink": shrink = false
         case "--trace": trace = true
         case "--no-pin": pin = false
+        case "--memory-model":
+            guard let text = value, let parsed = MemoryModelKind(rawValue: text) else {
+                throw StressUsageError("--memory-model must be c11, sc or c11-seqcst-as-acqrel, not '\(value ?? "")'")
+            }
+            memoryModel = parsed
+        case "--stale-reads": staleReads = try count(0...20)
         default: throw StressUsageError("unknown argument '\(flag)'")
         }
     }
@@ -108,8 +123,22 @@ public struct ExplorationOptions: Sendable, Equatable {
         }
         if given.contains("--depth") && strategy != .pct { throw StressUsageError("--depth is for --strategy pct") }
         if given.contains("--preemptions") && strategy != .dfs { throw StressUsageError("--preemptions is for --strategy dfs") }
+        if given.contains("--stale-reads") && strategy != .dfs { throw StressUsageError("--stale-reads is for --strategy dfs") }
         for flag in ["--noise", "--from-episode"] where given.contains(flag) {
             throw StressUsageError("\(flag) has no meaning with --explore: the controller decides every interleaving")
         }
     }
+}
+
+/// `--memory-model`: what a load may read.
+public enum MemoryModelKind: String, Sendable, CaseIterable {
+    /// The C++20 model (as RC11 repairs it): a load may read any store coherence and the
+    /// seq_cst rules allow (`MemoryModel`).
+    case c11
+    /// Sequential consistency: every load reads the latest store.
+    case sc
+    /// The C++20 model with every seq_cst operation treated as acquire/release (and the
+    /// kernel's barrier as nothing): loom's approximation, for comparison: it flags
+    /// `ParkingWord`'s correct store-buffer pair.
+    case c11SeqCstAsAcquireRelease = "c11-seqcst-as-acqrel"
 }

@@ -10,6 +10,10 @@ public struct ExplorationReport: Codable, Sendable, Equatable {
     public var depth: Int?
     /// DFS's preemption bound P.
     public var preemptionBound: Int?
+    /// DFS's bound on stale reads per schedule.
+    public var staleReadBound: Int?
+    /// "c11", "sc" or "c11-seqcst-as-acqrel" (nil in a report from before the memory model).
+    public var memoryModel: String?
     /// DFS: whether every schedule within the bound was explored.
     public var exhausted: Bool?
     /// PCT: the per-schedule probability bound 1/(n·k^(D−1)) for the measured n and k.
@@ -30,7 +34,7 @@ public struct ExplorationReport: Codable, Sendable, Equatable {
 
     /// A failing schedule: as found, and after shrinking.
     public struct Finding: Codable, Sendable, Equatable {
-        /// "wrong result", "invariant", "deadlock", "livelock" or "crash".
+        /// "wrong result", "invariant", "deadlock", "livelock", "crash" or "data race".
         public var kind: String
         public var message: String
         /// Each thread's state (deadlock and livelock).

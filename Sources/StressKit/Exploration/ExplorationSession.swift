@@ -97,13 +97,14 @@ struct ExplorationSearch {
         var strategy = exploration.strategy.rawValue
         switch exploration.strategy {
         case .pct: strategy += " --depth \(exploration.depth)"
-        case .dfs: strategy += " --preemptions \(exploration.preemptions)"
+        case .dfs: strategy += " --preemptions \(exploration.preemptions) --stale-reads \(exploration.staleReads)"
         case .random: break
         }
         if setup.replaySchedule != nil { strategy = "replay" }
         let scenario = setup.fixedEpisode.map { "scenario \($0.scenarioText)" }
             ?? "threads \(setup.threadCounts.map(String.init).joined(separator: ",")), jobs \(setup.scenarios.jobCounts.lowerBound)-\(setup.scenarios.jobCounts.upperBound), faults \(setup.scenarios.faultRate), schedulers \(setup.scenarios.schedulers.map(\.rawValue).joined(separator: ","))"
         return "stress --explore \(RunContext.version): seed \(setup.seed), strategy \(strategy), \(scenario), "
+            + "memory model \(exploration.memoryModel.rawValue), "
             + "spurious wake-ups \(exploration.effectiveSpuriousWakes)/schedule"
             + (setup.variant.map { ", VARIANT \($0.rawValue)" } ?? "")
             + (setup.pinnedCPU.map { ", threads pinned to CPU \($0)" } ?? ", unpinned")
@@ -136,10 +137,11 @@ struct ExplorationSearch {
 
     private mutating func exploreExhaustively() -> SearchOutcome {
         let bound = setup.exploration.preemptions
+        let staleReadBound = setup.exploration.memoryModel == .sc ? "" : " and ≤ \(setup.exploration.staleReads) stale reads"
         var scenarioIndex = 0
         while budgetLeft {
             let episode = setup.fixedEpisode ?? setup.scenarios.episode(scenarioIndex)
-            let strategy = DFSStrategy(preemptionBound: bound)
+            let strategy = DFSStrategy(preemptionBound: bound, staleReadBound: setup.exploration.staleReads)
             var count = 0
             let cap = setup.fixedEpisode == nil ? Self.schedulesPerDrawnScenario : Int.max
             while budgetLeft && count < cap && strategy.beginSchedule(threads: episode.threadCount) {
@@ -154,7 +156,7 @@ struct ExplorationSearch {
             }
             dfsExhausted = strategy.exhausted
             if strategy.exhausted {
-                ConsoleOutput.out("scenario \(episode.scenarioText): every schedule with ≤ \(bound) preemptions explored: \(count) schedules, no violation\n")
+                ConsoleOutput.out("scenario \(episode.scenarioText): every schedule with ≤ \(bound) preemptions\(staleReadBound) explored: \(count) schedules, no violation\n")
             } else {
                 ConsoleOutput.out("scenario \(episode.scenarioText): \(count) schedules with ≤ \(bound) preemptions, no violation (not exhaustive: the budget or the per-scenario cap of \(Self.schedulesPerDrawnScenario) ended it)\n")
             }
@@ -198,12 +200,14 @@ struct ExplorationSearch {
         var report = ExplorationReport(strategy: strategy, schedules: explorer.schedulesRun, steps: explorer.decisionsRun,
                                        seconds: (elapsedSeconds * 1000).rounded() / 1000, scheduleDigest: hex(digest.value))
         report.switchesPerSecond = report.seconds > 0 ? (Double(explorer.switchesRun) / report.seconds).rounded() : 0
+        report.memoryModel = setup.exploration.memoryModel.rawValue
         switch strategy {
         case "pct":
             report.depth = setup.exploration.depth
             report.pctGuarantee = pct?.guarantee
         case "dfs":
             report.preemptionBound = setup.exploration.preemptions
+            report.staleReadBound = setup.exploration.staleReads
             report.exhausted = dfsExhausted
         default: break
         }

@@ -77,7 +77,8 @@ struct ExplorationSetup {
         schedulesLimit = exploration.schedules
         seconds = options.seconds
         settings = ScheduleRun.Settings(spuriousWakeBudget: exploration.effectiveSpuriousWakes,
-                                        stepsPerProgress: exploration.maxSteps, tracing: false)
+                                        stepsPerProgress: exploration.maxSteps, tracing: false,
+                                        memoryModel: exploration.memoryModel)
         // The CPU the kernel started this process on: it places a new process on an idle
         // CPU, so that explorations started side by side do not share one.
         let cpus = CPUAffinity.allowedCPUs()
@@ -109,6 +110,7 @@ struct ExplorationSetup {
         if let variant { flags += ["--variant", variant.rawValue] }
         flags += ["--scenario", scenarioText, "--replay", scheduleArgument(schedule)]
         if exploration.maxSteps != ExplorationOptions().maxSteps { flags += ["--max-steps", "\(exploration.maxSteps)"] }
+        if exploration.memoryModel != ExplorationOptions().memoryModel { flags += ["--memory-model", exploration.memoryModel.rawValue] }
         return flags.joined(separator: " ")
     }
 

@@ -15,6 +15,8 @@ import PoolSupport
 /// allows, the change wakes it spuriously instead, with probability 1/2. Yields need no
 /// special case: a failed spin check blocks the spinner until a word it read changes (a
 /// bounded spinner stays enabled: running it is its give-up, which its priority decides).
+/// A load's choice of store (a weak memory model's) is drawn: the latest with probability
+/// 1/2, else uniformly among those allowed.
 final class PCTStrategy: ScheduleStrategy {
     let name = "pct"
     let depth: Int
@@ -60,6 +62,11 @@ final class PCTStrategy: ScheduleStrategy {
     }
 
     func choose(_ decision: ScheduleDecision) -> Int {
+        // A load's store: the latest half of the time, else any the model allows (priorities
+        // order threads, not stores).
+        if decision.isRead {
+            return random.chance(0.5) ? 0 : Int(random.below(UInt64(decision.options.count)))
+        }
         var changed = false
         for (index, point) in changePoints.enumerated() where point == decision.number {
             priorities[decision.running] = index + 1

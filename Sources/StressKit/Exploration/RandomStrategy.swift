@@ -2,7 +2,9 @@
 import PoolSupport
 
 /// `--strategy random`: a uniform choice among the options at every decision (spurious
-/// wake-ups included, within the run's budget), from a generator seeded per schedule.
+/// wake-ups included, within the run's budget), from a generator seeded per schedule; at a
+/// load under a weak memory model, the latest store half of the time, else any allowed one
+/// (uniformly), so that spin loops still see new values soon.
 final class RandomStrategy: ScheduleStrategy {
     let name = "random"
     private let seed: UInt64
@@ -22,7 +24,8 @@ final class RandomStrategy: ScheduleStrategy {
     }
 
     func choose(_ decision: ScheduleDecision) -> Int {
-        Int(random.below(UInt64(decision.options.count)))
+        if decision.isRead && random.chance(0.5) { return 0 }
+        return Int(random.below(UInt64(decision.options.count)))
     }
 
     func endSchedule(decisions: Int) { schedule &+= 1 }

@@ -14,7 +14,9 @@
 /// decision (from 0 for the first), then the thread as a letter: `a` is thread 0, `b` thread
 /// 1, ...; an upper-case letter is a spurious wake-up of that thread. `3b12a1C`: decision 3
 /// runs thread 1, decision 15 runs thread 0, decision 16 wakes thread 2 spuriously.
-/// The empty schedule is written `-`.
+/// A load that reads an older store than the latest (a weak memory model's decision) is the
+/// gap then one dot per store back: `3b4..` also makes decision 7, a load, read the store two
+/// before the latest. The empty schedule is written `-`.
 struct Schedule: Hashable, Sendable, CustomStringConvertible {
     var deviations: [ScheduleDeviation]
 
@@ -32,6 +34,10 @@ struct Schedule: Hashable, Sendable, CustomStringConvertible {
         for deviation in deviations {
             text += String(deviation.decision - previous)
             previous = deviation.decision
+            if deviation.choice.isStaleRead {
+                text += String(repeating: ".", count: deviation.choice.staleness)
+                continue
+            }
             let letter = UInt8(deviation.choice.spurious ? 65 : 97) + UInt8(deviation.choice.thread)
             text.unicodeScalars.append(Unicode.Scalar(letter))
         }
@@ -45,9 +51,24 @@ struct Schedule: Hashable, Sendable, CustomStringConvertible {
         var gap = 0
         var digits = 0
         var decision = 0
+        // Whether the last deviation is a stale read that a further dot makes staler.
+        var inStaleRead = false
         for scalar in text.unicodeScalars {
             switch scalar.value {
+            case 46:
+                if digits == 0 {
+                    guard inStaleRead else { return nil }
+                    deviations[deviations.count - 1].choice.staleness += 1
+                    continue
+                }
+                guard gap > 0 else { return nil }
+                decision += gap
+                deviations.append(ScheduleDeviation(decision: decision, choice: .read(1)))
+                gap = 0
+                digits = 0
+                inStaleRead = true
             case 48...57:
+                inStaleRead = false
                 gap = gap * 10 + Int(scalar.value - 48)
                 digits += 1
                 if digits > 9 { return nil }
@@ -60,6 +81,7 @@ struct Schedule: Hashable, Sendable, CustomStringConvertible {
                 deviations.append(ScheduleDeviation(decision: decision, choice: ScheduleChoice(thread: thread, spurious: spurious)))
                 gap = 0
                 digits = 0
+                inStaleRead = false
             default:
                 return nil
             }
@@ -71,6 +93,9 @@ struct Schedule: Hashable, Sendable, CustomStringConvertible {
     /// The preemptions among the deviations cannot be told from the text alone (whether the
     /// running thread could go on is the run's knowledge); `ScheduleRun` counts them.
     var count: Int { deviations.count }
+
+    /// The loads it makes read an older store than the latest.
+    var staleReads: Int { deviations.count(where: \.choice.isStaleRead) }
 
     /// The spurious wake-ups it chooses: a replay needs that budget.
     var spuriousWakes: Int { deviations.count(where: \.choice.spurious) }

@@ -22,6 +22,11 @@ import Synchronization
 /// picks one; the run records every pick that is not the default (`deviations`), which is
 /// the schedule that replays this run exactly.
 ///
+/// **Memory.** Under a weak memory model (`Settings.memoryModel`, `MemoryModel`) every
+/// atomic operation goes through the model, and a load's choice of store is a decision of its
+/// own, numbered like the others: its options are the stores the model allows, the latest
+/// first (the default). A stale read is a deviation like a preemption.
+///
 /// **What ends a run.** The caller's body returns (`callerFinished`): the scenario passed its
 /// checks. Or a finding: a violation reported by the stress checks (through the run
 /// context's interceptor, `fail`), a deadlock (a thread blocks and no thread is enabled),
@@ -43,6 +48,8 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         /// Whether to record a `StepEvent` per step (for the printed trace only: it costs a
         /// string per step).
         var tracing: Bool
+        /// What a load may read.
+        var memoryModel = MemoryModelKind.c11
     }
 
     /// What a thread is about to do at its scheduling point, for reports.
@@ -67,6 +74,10 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
     private(set) var decisions = 0
     private var stepsSinceProgress = 0
     private(set) var preemptions = 0
+    /// Loads that read an older store than the latest.
+    private(set) var staleReads = 0
+    private var model: MemoryModel
+    private var races = PlainMemoryRaceCheck()
     private var spuriousLeft: Int
     private(set) var deviations: [ScheduleDeviation] = []
     private(set) var events: [StepEvent] = []
@@ -83,6 +94,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         self.settings = settings
         self.strategy = strategy
         spuriousLeft = settings.spuriousWakeBudget
+        model = MemoryModel(kind: settings.memoryModel)
         batons = .allocate(capacity: Self.maximumThreads * Self.batonStride)
         for index in 0..<(Self.maximumThreads * Self.batonStride) { (batons + index).initialize(to: Atomic(0)) }
         doneWord = .allocate(capacity: 1)
@@ -270,6 +282,42 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         return choice
     }
 
+    /// A load's decision under a weak memory model: which of the `count` stores the model
+    /// allows (the latest first) `thread` reads. Returns how many stores back from the latest.
+    private func decideRead(_ thread: Int, count: Int) -> Int {
+        decisions += 1
+        lastDecisionDeviated = false
+        if count < 2 { return 0 }
+        options.removeAll(keepingCapacity: true)
+        costs.removeAll(keepingCapacity: true)
+        for staleness in 0..<count {
+            options.append(.read(staleness))
+            costs.append(0)
+        }
+        let index = strategy.choose(ScheduleDecision(number: decisions, running: thread, options: options, costs: costs,
+                                                     preemptions: preemptions, isRead: true, staleReads: staleReads))
+        if index != 0 {
+            lastDecisionDeviated = true
+            deviations.append(ScheduleDeviation(decision: decisions, choice: options[index]))
+            staleReads += 1
+        }
+        return index
+    }
+
+    /// A load of `address` (memory holds `current`, the latest store) under the memory model:
+    /// the store it reads, chosen by a decision, and the latest if that one is newer.
+    private func modelLoad(_ thread: Int, _ address: UInt, current: UInt64, ordering: AtomicOrderingKind)
+        -> (read: StoreRecord, newer: StoreRecord?) {
+        let count = model.readableCount(address, current: current, by: thread, ordering: ordering)
+        let staleness = decideRead(thread, count: count)
+        let (read, latest) = model.load(address, staleness: staleness, by: thread, ordering: ordering)
+        if staleness > 0 && threads[thread].inSpinCheck {
+            // A newer store exists: checking again may see it.
+            threads[thread].spinChanged = true
+        }
+        return (read, staleness > 0 ? latest : nil)
+    }
+
     /// `thread` stops here until a decision chooses it: hands the baton to `choice`.
     private func switchTo(_ choice: ScheduleChoice, from thread: Int) {
         if choice.thread == thread { return }
@@ -334,6 +382,35 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         case .store: noteWrite(address)
         default: if let written = access.written, written != access.read { noteWrite(address) }
         }
+        if model.isWeak && access.operation != .load {
+            if let written = access.written {
+                let readModifyWrite = access.operation != .store
+                model.write(address, value: written, previous: (readModifyWrite ? access.read : access.previous) ?? written,
+                            by: thread, ordering: access.orderingKind, readModifyWrite: readModifyWrite, step: decisions)
+            } else if let read = access.read {
+                model.failedUpdate(address, current: read, by: thread, ordering: access.orderingKind)
+            }
+        }
+        noteRead(thread, access, newer: nil)
+    }
+
+    func didLoad(_ access: AtomicAccessRecord) -> UInt64 {
+        guard model.isWeak, let current = access.read else {
+            didAccess(access)
+            return access.read ?? 0
+        }
+        let thread = me
+        let (read, newer) = modelLoad(thread, access.word.address, current: current, ordering: access.orderingKind)
+        var seen = access
+        seen.read = read.value
+        noteRead(thread, seen, newer: newer)
+        return read.value
+    }
+
+    /// A spin check's read set, and the trace line of an access (`newer`: the latest store,
+    /// when a load read an older one).
+    private func noteRead(_ thread: Int, _ access: AtomicAccessRecord, newer: StoreRecord?) {
+        let address = access.word.address
         if threads[thread].inSpinCheck, let read = access.read, !threads[thread].readWords.contains(address) {
             threads[thread].readWords.append(address)
             threads[thread].readValues.append(read)
@@ -341,6 +418,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         if settings.tracing {
             var detail: [String] = []
             if let read = access.read { detail.append("read \(read)") }
+            if let newer { detail.append("the store of step \(newer.step) (\(newer.value)) was newer") }
             if let written = access.written { detail.append("wrote \(written)") }
             if access.operation == .compareExchange && access.written == nil { detail.append("failed") }
             record(thread, access.operation.rawValue, access.word.label, detail.joined(separator: ", ") + " (\(access.ordering))")
@@ -350,16 +428,24 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
     func futexWait(_ word: ExplorationWord, expected: UInt32, currentValue: () -> UInt32) -> FutexWaitOutcome {
         let thread = me
         schedulingPoint(thread, .futexWait(word.address, expected))
-        let value = currentValue()
+        var value = currentValue()
+        var stale = ""
+        if model.isWeak {
+            // The kernel's compare: a full barrier, then a read (a seq_cst fence and load).
+            model.sequentialFence(thread)
+            let (read, newer) = modelLoad(thread, word.address, current: UInt64(value), ordering: .sequentiallyConsistent)
+            value = UInt32(truncatingIfNeeded: read.value)
+            if let newer { stale = " (a stale read: the store of step \(newer.step) (\(newer.value)) was newer)" }
+        }
         if value != expected {
-            record(thread, "futex-wait", word.label, "expected \(expected), the word is \(value): returns at once")
+            record(thread, "futex-wait", word.label, "expected \(expected), the word is \(value)\(stale): returns at once")
             return .valueDiffered
         }
         threads[thread].status = .futexBlocked
         threads[thread].futexWord = word.address
         threads[thread].futexExpected = expected
         threads[thread].wokenSpuriously = false
-        record(thread, "futex-wait", word.label, "expected \(expected), the word is \(value): sleeps")
+        record(thread, "futex-wait", word.label, "expected \(expected), the word is \(value)\(stale): sleeps")
         block(thread)
         let spurious = threads[thread].wokenSpuriously
         threads[thread].status = .ready
@@ -370,15 +456,34 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
     func futexWake(_ word: ExplorationWord, count: Int32) -> Int32 {
         let thread = me
         schedulingPoint(thread, .futexWake(word.address))
+        // The kernel's wake takes a full barrier before it looks for waiters: a waiter it
+        // does not find yet will compare after it, and must see what the waker wrote.
+        model.sequentialFence(thread)
         var woken: Int32 = 0
         for other in 0..<Self.maximumThreads where woken < count && threads[other].status == .futexBlocked
             && threads[other].futexWord == word.address {
             threads[other].status = .woken
             threads[other].wokenSpuriously = false
+            // The wake happens before the wait's return (the kernel's bucket lock).
+            model.synchronize(other, with: thread)
             woken += 1
         }
         record(thread, "futex-wake", word.label, "woke \(woken)")
         return woken
+    }
+
+    func wordCreated(_ word: ExplorationWord) {
+        model.forget(word.address)
+    }
+
+    func plainAccess(_ address: UInt, writes: Bool) {
+        guard model.isWeak else { return }
+        let thread = me
+        let access = PlainMemoryRaceCheck.Access(thread: thread, event: model.plainEvent(thread), step: decisions, writes: writes)
+        record(thread, writes ? "plain write" : "plain read", "0x" + String(address, radix: 16), "(race-checked, not a scheduling point)")
+        if let race = races.check(address, access, clock: model.clocks[thread]) {
+            fail(.dataRace, race, jobIndex: nil)
+        }
     }
 
     func spinCheckWillBegin() {
@@ -430,6 +535,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         threads[thread].status = .starting
         threads[thread].creator = creator
         pending[thread] = .none
+        model.spawn(thread, by: creator)
         maximumLiveThreads = max(maximumLiveThreads, threads.count(where: \.isLive))
         record(creator, "spawn", "", "creates thread \(thread)")
     }
@@ -468,6 +574,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         let joiner = me
         flushProbeNotice(joiner)
         if threads[thread].status == .exited || threads[thread].status == .absent {
+            model.synchronize(joiner, with: thread)
             record(joiner, "join", "", "thread \(thread) has exited")
             return
         }
@@ -476,6 +583,7 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         record(joiner, "join", "", "waits for thread \(thread) to exit")
         block(joiner)
         threads[joiner].status = .ready
+        model.synchronize(joiner, with: thread)
         record(joiner, "join", "", "thread \(thread) has exited")
     }
 

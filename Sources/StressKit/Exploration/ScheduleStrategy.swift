@@ -12,6 +12,11 @@ struct ScheduleDecision {
     var costs: [Int]
     /// Preemptions (and spurious wake-ups) taken so far in this schedule.
     var preemptions: Int
+    /// Whether it is a load's choice of store (options `ScheduleChoice.read(0)`, `read(1)`,
+    /// ...: the latest first) rather than a choice of thread.
+    var isRead = false
+    /// Loads that read an older store than the latest so far in this schedule.
+    var staleReads = 0
 }
 
 /// How an exploration picks among the options at each scheduling decision, schedule after
