@@ -128,7 +128,7 @@ results=${results:-results/soak-$(date -u +%Y%m%dT%H%M%SZ)-$shard}
 mkdir -p "$results/reports"
 runs="$results/runs.tsv"
 
-# One line per run, read by `stress summarize` (Sources/StressKit/SoakShard.swift):
+# One line per run, read by `stress summarize` (Sources/StressKit/Reports/SoakShard.swift):
 # phase, seed, planned seconds, exit code, TSan report (yes/no/-), detail (the JSON report,
 # or the canary's name), log; file names relative to the results folder, so that a
 # downloaded artifact still reads.
