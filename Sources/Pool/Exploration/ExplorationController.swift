@@ -54,6 +54,17 @@ public protocol ExplorationController: AnyObject, Sendable {
     /// point; a controller with a happens-before model checks it for a data race.
     func plainAccess(_ address: UInt, writes: Bool)
 
+    /// The harness's own handshake outside the pool's words (the stress driver's job ledger,
+    /// whose atomics the controller does not schedule): everything the calling thread did so
+    /// far happens before a later `harnessAcquire` of the same `token`. Not a scheduling point;
+    /// a happens-before model needs it so that the harness's plain memory (its witness data)
+    /// is judged with the harness's own ordering, not only the pool's.
+    func harnessRelease(_ token: UInt)
+
+    /// The acquiring side of `harnessRelease`: the calling thread has seen what `token`'s
+    /// releases published.
+    func harnessAcquire(_ token: UInt)
+
     /// A spin check is about to evaluate its condition: the words it loads from here to
     /// `spinCheckFailed` are the ones whose change can make it true. Not a scheduling point.
     func spinCheckWillBegin()
@@ -92,6 +103,10 @@ extension ExplorationController {
     public func wordCreated(_ word: ExplorationWord) {}
     /// Default: no race check.
     public func plainAccess(_ address: UInt, writes: Bool) {}
+    /// Default: no happens-before model.
+    public func harnessRelease(_ token: UInt) {}
+    /// Default: no happens-before model.
+    public func harnessAcquire(_ token: UInt) {}
     /// Default: a controller that does not model spins needs no read set.
     public func spinCheckWillBegin() {}
     /// Default: the new worker starts whenever the kernel runs it.

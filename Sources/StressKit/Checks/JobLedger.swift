@@ -114,8 +114,14 @@ final class JobLedger: @unchecked Sendable {
     /// belongs to a later job.
     @inline(__always)
     func countReceiver(ofJob job: UInt64) -> Int? {
+        let entry = Self.entry(of: job)
+        #if Exploration
+        // The same hand-over, told to the explorer's memory model, which does not see this
+        // ledger's atomics: the receiver's witness reads happen before the caller's next job.
+        Exploration.activeController?.harnessRelease(UInt(bitPattern: receivers + entry))
+        #endif
         // release: hands the board back to the caller (pairs with its acquiring wait).
-        TaggedTally.increment(receivers[Self.entry(of: job)], job: job, releasing: true)
+        return TaggedTally.increment(receivers[entry], job: job, releasing: true)
     }
 
     /// Worker, on the park path only: it claimed `job` after parking for it.
@@ -142,6 +148,9 @@ final class JobLedger: @unchecked Sendable {
         let receivers = self.receivers
         let received = { TaggedTally.count(receivers[Self.entry(of: number)].load(ordering: .acquiring), job: number) ?? 0 != 0 }
         _ = UnboundedSpinWait.wait(policy: .default, until: received, orFull: received)
+        #if Exploration
+        Exploration.activeController?.harnessAcquire(UInt(bitPattern: receivers + Self.entry(of: number)))
+        #endif
     }
 
     /// The threads whose decrements `job` recorded, in the order they were counted, as

@@ -1,3 +1,4 @@
+import Pool
 /// Plain, non-atomic memory that makes the pool's ordering visible to ThreadSanitizer.
 ///
 /// Per pool: a job descriptor (job number, target) that the caller writes before it starts
@@ -32,9 +33,22 @@ public final class WitnessBoard: @unchecked Sendable {
         slots.deallocate()
     }
 
+    /// Under `stress --explore` each access below is also one of the memory model's race-checked
+    /// plain accesses (`ExplorationController.plainAccess`): a descriptor or a witness slot
+    /// that no happens-before orders is a `data race` finding, as ThreadSanitizer would report
+    /// it, with both accesses named. One cell per descriptor and per slot: the two words of
+    /// each are written and read together. Nothing in any other build.
+    @inlinable
+    func racePoint(_ cell: UnsafeMutablePointer<UInt64>, writes: Bool) {
+        #if Exploration
+        Exploration.activeController?.plainAccess(UInt(bitPattern: cell), writes: writes)
+        #endif
+    }
+
     /// Caller, before `run`: a plain write that the scheduler's start must publish.
     @inlinable
     public func publish(job: UInt64, target: UInt64) {
+        racePoint(descriptor, writes: true)
         descriptor[0] = job
         descriptor[1] = target
     }
@@ -42,12 +56,14 @@ public final class WitnessBoard: @unchecked Sendable {
     /// Any thread, in its share: a plain read of the caller's descriptor.
     @inlinable
     public func readDescriptor() -> (job: UInt64, target: UInt64) {
-        (descriptor[0], descriptor[1])
+        racePoint(descriptor, writes: false)
+        return (descriptor[0], descriptor[1])
     }
 
     /// Thread `thread`, in its share, before it merges.
     @inlinable
     public func write(thread: Int, job: UInt64, contribution: UInt64) {
+        racePoint(slots + thread &* CacheLine.words, writes: true)
         slots[thread &* CacheLine.words] = job
         slots[thread &* CacheLine.words &+ 1] = contribution
     }
@@ -55,6 +71,7 @@ public final class WitnessBoard: @unchecked Sendable {
     /// The witness of `thread`: a plain read that the reducer's merge must order.
     @inlinable
     public func read(thread: Int) -> (job: UInt64, contribution: UInt64) {
-        (slots[thread &* CacheLine.words], slots[thread &* CacheLine.words &+ 1])
+        racePoint(slots + thread &* CacheLine.words, writes: false)
+        return (slots[thread &* CacheLine.words], slots[thread &* CacheLine.words &+ 1])
     }
 }

@@ -67,6 +67,9 @@ struct MemoryModel {
     let kind: MemoryModelKind
     private(set) var clocks = Array(repeating: VectorClock.zero, count: VectorClock.slots)
     private var words: [UInt: WordHistory] = [:]
+    /// Per harness token (`ExplorationController.harnessRelease`): the join of the clocks of
+    /// every release of it so far.
+    private var tokenClocks: [UInt: VectorClock] = [:]
 
     init(kind: MemoryModelKind) {
         precondition(ScheduleRunLimits.maximumThreads == VectorClock.slots, "VectorClock.slots must match the controller's thread slots")
@@ -230,6 +233,20 @@ struct MemoryModel {
         clocks[child][child] = max(clocks[child][child], own)
         _ = tick(parent)
         _ = tick(child)
+    }
+
+    /// A release of a harness token: what `thread` did so far is published on it. An acquire
+    /// joins every release of the token so far (the harness's handshakes publish once per
+    /// job, and a later one only adds what also happened before it).
+    mutating func release(token: UInt, by thread: Int) {
+        tokenClocks[token, default: .zero].join(clocks[thread])
+        _ = tick(thread)
+    }
+
+    /// An acquire of a harness token.
+    mutating func acquire(token: UInt, by thread: Int) {
+        if let published = tokenClocks[token] { clocks[thread].join(published) }
+        _ = tick(thread)
     }
 
     /// `thread` learns of everything `other` did so far (a join of an exited thread, a wake).

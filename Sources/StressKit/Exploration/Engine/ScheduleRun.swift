@@ -476,6 +476,16 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         model.forget(word.address)
     }
 
+    func harnessRelease(_ token: UInt) {
+        guard model.isWeak else { return }
+        model.release(token: token, by: me)
+    }
+
+    func harnessAcquire(_ token: UInt) {
+        guard model.isWeak else { return }
+        model.acquire(token: token, by: me)
+    }
+
     func plainAccess(_ address: UInt, writes: Bool) {
         guard model.isWeak else { return }
         let thread = me
