@@ -9,39 +9,53 @@ import Testing
 /// marked in the trace with the newer store it passed over.
 @Suite("Exploration: the memory model's findings and traces", .serialized)
 struct MemoryModelReportTests {
-    /// Thread 1 writes a plain cell, then sets the flag (releasing, or relaxed: `releases`);
-    /// thread 0 reads the cell once its acquiring load sees the flag.
-    static func handOver(_ cell: PaddedCell<UInt64>, _ words: Words, releases: Bool) -> @Sendable () -> Void {
+    /// Plain memory the race check watches: a pool's cell (`PaddedCell`), or the stress
+    /// driver's witness data (`WitnessBoard`).
+    enum PlainMemory: String, CaseIterable, Sendable {
+        case cell = "a PaddedCell"
+        case witnessSlot = "a witness slot"
+    }
+
+    /// Thread 1 writes the plain memory, then sets the flag (releasing, or relaxed:
+    /// `releases`); thread 0 reads the memory once its acquiring load sees the flag.
+    static func handOver(_ words: Words, releases: Bool, write: @escaping @Sendable () -> Void,
+                         read: @escaping @Sendable () -> Void) -> @Sendable () -> Void {
         {
             words.reset()
-            cell.value = 0
             let writer = ControlledThread(1) {
-                cell.value = 42
+                write()
                 if releases {
                     words.first.store(1, ordering: .releasing)
                 } else {
                     words.first.store(1, ordering: .relaxed)
                 }
             }
-            if words.first.load(ordering: .acquiring) == 1 { _ = cell.value }
+            if words.first.load(ordering: .acquiring) == 1 { read() }
             writer.join()
         }
     }
 
-    static func findings(releases: Bool) -> (schedules: Int, findings: [ExplorationFinding]) {
-        let cell = PaddedCell<UInt64>(0)
+    static func findings(releases: Bool, memory: PlainMemory) -> (schedules: Int, findings: [ExplorationFinding]) {
         let words = Words()
-        defer {
-            cell.deallocate()
-            words.deallocate()
+        defer { words.deallocate() }
+        switch memory {
+        case .cell:
+            let cell = PaddedCell<UInt64>(0)
+            defer { cell.deallocate() }
+            return ExplorationHarness.countSchedules(bound: 3, Self.handOver(words, releases: releases,
+                                                                             write: { cell.value = 42 }, read: { _ = cell.value }))
+        case .witnessSlot:
+            let board = WitnessBoard(threadCount: 2)
+            return ExplorationHarness.countSchedules(bound: 3, Self.handOver(words, releases: releases,
+                                                                             write: { board.write(thread: 1, job: 1, contribution: 42) },
+                                                                             read: { _ = board.read(thread: 1) }))
         }
-        return ExplorationHarness.countSchedules(bound: 3, Self.handOver(cell, words, releases: releases))
     }
 
-    @Test("Plain memory handed over by a relaxed store is a data race naming both accesses")
-    func relaxedHandOverRaces() throws {
+    @Test("Plain memory handed over by a relaxed store is a data race naming both accesses", arguments: PlainMemory.allCases)
+    func relaxedHandOverRaces(memory: PlainMemory) throws {
         try ExplorationHarness.lock.withLock { _ in
-            let (_, findings) = Self.findings(releases: false)
+            let (_, findings) = Self.findings(releases: false, memory: memory)
             let finding = try #require(findings.first)
             #expect(finding.kind == .dataRace)
             #expect(finding.message.contains("thread 1 wrote it"))
@@ -49,10 +63,10 @@ struct MemoryModelReportTests {
         }
     }
 
-    @Test("Plain memory handed over by a release store read by an acquire load is no race")
-    func releaseHandOverIsOrdered() {
+    @Test("Plain memory handed over by a release store read by an acquire load is no race", arguments: PlainMemory.allCases)
+    func releaseHandOverIsOrdered(memory: PlainMemory) {
         ExplorationHarness.lock.withLock { _ in
-            let (schedules, findings) = Self.findings(releases: true)
+            let (schedules, findings) = Self.findings(releases: true, memory: memory)
             #expect(schedules > 1)
             #expect(findings.isEmpty, "\(findings.first?.message ?? "")")
         }
