@@ -85,7 +85,15 @@ struct DeterminismTests {
                                              reducers: ReducerKind.allCases, faultRate: 0.5, jobCounts: 1...3)
         for index in 0..<200 {
             let episode = scenarios.episode(index)
-            #expect(try ScenarioText.parse(episode.scenarioText).scenarioText == episode.scenarioText)
+            #expect(try ScenarioText.parse(episode.scenarioText) == episode)
+        }
+        // The episode's number travels with the text: the driver's per-pool choices (a pool
+        // started below the sequence's wrap) depend on it.
+        #expect(try ScenarioText.parse("sequence+slot:2:5,3#8").index == 8)
+        #expect(try ScenarioText.parse("sequence+slot:2:5,3#8").scenarioText == "sequence+slot:2:5,3#8")
+        #expect(try ScenarioText.parse("sequence+slot:2:5,3").index == 0)
+        for bad in ["sequence:2:5#", "sequence:2:5#x", "sequence:2:5#-1"] {
+            #expect(throws: StressUsageError.self) { try ScenarioText.parse(bad) }
         }
     }
 }

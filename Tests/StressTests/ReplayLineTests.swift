@@ -49,10 +49,11 @@ struct ReplayLineTests {
     @Test("The explore line names the failing job's pool and the jobs before it, as a scenario")
     func exploreScenario() throws {
         let jobs = [7, 3, 1, 0, 0, 0, 1, 9].map { Self.job($0) }
-        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 6) == "basic+slot:2:1,0,0,0,1")
-        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 1) == "basic+slot:2:7,3")
+        // The scenario's number is the episode's plus its first job's index (see `scenarioText`).
+        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 6) == "basic+slot:2:1,0,0,0,1#1000001183")
+        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 1) == "basic+slot:2:7,3#1000001181")
         let command = try #require(ExplorationOffer.command(for: Self.episode(jobs), jobIndex: 2, variant: .lateUnlock))
-        #expect(command == ExploreCommand.buildCommand + " --explore --strategy dfs --variant late-unlock --scenario basic+slot:2:7,3,1")
+        #expect(command == ExploreCommand.buildCommand + " --explore --strategy dfs --variant late-unlock --scenario basic+slot:2:7,3,1#1000001181")
         #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 8) == nil)
     }
 
@@ -61,8 +62,8 @@ struct ReplayLineTests {
         let stop = PlannedFault(kind: .shareThrow, thread: 1, point: .shareDone, stallMicroseconds: 0)
         let stall = PlannedFault(kind: .longStall, thread: 0, point: .beforeMerge, stallMicroseconds: 20_000)
         let jobs = [Self.job(4), Self.job(5, stop), Self.job(6, stall), Self.job(8)]
-        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 3) == "basic+slot:2:6,8")
-        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 1) == "basic+slot:2:4,5+throw-in-share@share/t1")
+        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 3) == "basic+slot:2:6,8#1000001183")
+        #expect(ExplorationOffer.scenario(of: Self.episode(jobs), jobIndex: 1) == "basic+slot:2:4,5+throw-in-share@share/t1#1000001181")
         #expect(ExplorationOffer.scenario(of: Self.episode(threads: ScheduleRunLimits.maximumThreads + 1, jobs), jobIndex: 0) == nil)
         #expect(ExplorationOffer.scenario(of: Self.episode([Self.job(ScheduleRunLimits.maximumTarget + 1)]), jobIndex: 0) == nil)
         #expect(ExplorationOffer.scenario(of: Self.episode(threads: 1, jobs), jobIndex: 0) == nil)

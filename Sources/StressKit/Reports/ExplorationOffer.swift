@@ -20,7 +20,11 @@ extension Episode {
     /// The scenario's text form (see `ExplorationScenarios`), which `stress --explore
     /// --scenario` takes:
     ///
-    ///     futex:3:12,5+throw-at-point@lock-taken/t1,0+throw-in-share@share/t2
+    ///     futex:3:12,5+throw-at-point@lock-taken/t1,0+throw-in-share@share/t2#8
+    ///
+    /// `#N`, when the episode's number is not 0: the driver derives per-pool choices from it
+    /// (a pool started just below the sequence's wrap, `EpisodeRunner.boundarySequence`), so
+    /// a replay needs it to run the same pools.
     public var scenarioText: String {
         let jobTexts = jobs.map { job -> String in
             guard let fault = job.fault else { return "\(job.target)" }
@@ -28,7 +32,7 @@ extension Episode {
             return "\(job.target)+\(fault.kind.rawValue)@\(point)/t\(fault.thread)"
         }
         let blocks = reducer == .spinlock ? scheduler.rawValue : "\(scheduler.rawValue)+\(reducer.rawValue)"
-        return "\(blocks):\(threadCount):" + jobTexts.joined(separator: ",")
+        return "\(blocks):\(threadCount):" + jobTexts.joined(separator: ",") + (index == 0 ? "" : "#\(index)")
     }
 
     /// Jobs of the window that an exploration of job `jobIndex` covers: the job and up to
@@ -66,7 +70,9 @@ enum ExplorationOffer {
             guard let fault = job.fault, fault.kind == .longStall else { return job }
             return PlannedJob(target: job.target, gapMicroseconds: 0, fault: nil)
         }
-        let scenario = Episode(index: episode.index, scheduler: episode.scheduler, reducer: episode.reducer,
+        // The number that makes the scenario's first pool the driver's pool of the window's
+        // first job (`EpisodeRunner.boundarySequence` draws from the episode and that job).
+        let scenario = Episode(index: episode.index &+ window.startIndex, scheduler: episode.scheduler, reducer: episode.reducer,
                                threadCount: episode.threadCount, spin: .standard, pinning: false, noiseLevel: 0,
                                jobs: jobs.map { PlannedJob(target: $0.target, gapMicroseconds: 0, fault: $0.fault) })
         return scenario.scenarioText

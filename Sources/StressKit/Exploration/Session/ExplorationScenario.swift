@@ -84,6 +84,13 @@ public enum ScenarioText {
     /// The scenario `text` describes, with `index` as its episode number; the error says
     /// what is wrong.
     public static func parse(_ text: String, index: Int = 0) throws(StressUsageError) -> Episode {
+        // A trailing `#N` is the episode's number (see `Episode.scenarioText`).
+        if let hash = text.lastIndex(of: "#") {
+            guard let number = Int(text[text.index(after: hash)...]), number >= 0 else {
+                throw StressUsageError("--scenario: '#' must be followed by the episode's number, like futex:2:5,3#8; not '\(text)'")
+            }
+            return try parse(String(text[..<hash]), index: number)
+        }
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         let blocks = parts.first.map { $0.split(separator: "+", maxSplits: 1).map(String.init) } ?? []
         guard parts.count == 3, let scheduler = blocks.first.flatMap(SchedulerKind.init(rawValue:)),
