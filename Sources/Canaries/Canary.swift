@@ -42,6 +42,7 @@ public enum Canary: String, CaseIterable, Sendable {
     case leakedCell = "leaked-cell"
     case acquireSleeperCheck = "acquire-sleeper-check"
     case acquireReleasePublish = "acquire-release-publish"
+    case narrowGather = "narrow-gather"
 
     /// The building block a canary replaces; the pool's other block stays real.
     public enum Block: String, Sendable {
@@ -266,6 +267,14 @@ public enum Canary: String, CaseIterable, Sendable {
                       breaks: "the job is published acquire-release, not seq_cst: the store-buffer pair loses a wake-up",
                       detectors: [.exploration],
                       missedBy: [.threadSanitizer, .stress])
+        // Only a total in 2^63 ..< 2^64 shows it: the driver's boundary jobs reach one in
+        // four jobs, on every reducer path, with no faults or noise needed.
+        case .narrowGather:
+            .slot(NarrowGather.self,
+                  step: "add",
+                  breaks: "the gather calls a total of 2^63 or more an overflow: a right job near UInt64.max fails",
+                  detectors: [.stress, .exploration],
+                  flags: ["--threads", "2,3,4", "--faults", "0", "--noise", "0"])
         }
     }
 

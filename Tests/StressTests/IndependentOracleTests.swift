@@ -46,7 +46,7 @@ struct IndependentOracleTests {
         #expect(findings.allSatisfy { $0.contains("remainder") || $0.contains("contiguous") }, "\(findings)")
     }
 
-    @Test("A stress run catches the misplaced remainder within 5 seconds")
+    @Test("A stress run catches the misplaced remainder within 5 seconds", .runsCanary)
     func stressCatchesMisplacedRemainder() async {
         await expectDriverRun(["--variant", Canary.misplacedRemainder.rawValue, "--seconds", "5",
                                "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"],

@@ -28,7 +28,7 @@ struct LateStopTests {
         }
     }
 
-    @Test("blind-publish traps on a stop between the check and the publish, within 5 seconds")
+    @Test("blind-publish traps on a stop between the check and the publish, within 5 seconds", .runsCanary)
     func blindPublishIsCaught() async {
         await expectDriverRun(["--variant", Canary.blindPublish.rawValue, "--seconds", "5",
                                "--threads", "2,3,4", "--faults", "0.3", "--noise", "1", "--quiet"],
@@ -37,13 +37,32 @@ struct LateStopTests {
 }
 
 /// Boundary states in the stress driver: one pool in four starts its job sequence just below
-/// the wrap, so the canary whose wrap is one bit off (`wide-wrap`) is caught within seconds.
+/// the wrap, and one job in four sums to within one item of `UInt64.max`, so the canaries
+/// whose wrap or overflow limit is one bit off (`wide-wrap`, `narrow-gather`) are caught
+/// within seconds.
 @Suite("Boundary states in stress", .serialized)
 struct BoundaryStressTests {
-    @Test("wide-wrap, whose sequence wraps at 2^32, stalls within seconds")
+    @Test("wide-wrap, whose sequence wraps at 2^32, stalls within seconds", .runsCanary)
     func wideWrapIsCaught() async {
         await expectDriverRun(["--variant", Canary.wideWrap.rawValue, "--seconds", "8", "--watchdog", "2",
                                "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"],
                               endsAs: .exitCode(2), showing: ["STALL ("])
+    }
+
+    @Test("narrow-gather, whose gather overflows at 2^63, fails the first boundary job", .runsCanary)
+    func narrowGatherIsCaught() async {
+        await expectDriverRun(["--variant", Canary.narrowGather.rawValue, "--seconds", "5",
+                               "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"],
+                              endsAs: .exitCode(1), showing: ["VIOLATION (invariant)", "job failed without an injected failure", "sum overflow"])
+    }
+
+    @Test("Boundary jobs: the weight keeps the total within UInt64.max and within one item of it", arguments: [UInt64(1), 2, 3, 7, 8, 9, 64, 511, 8192])
+    func boundaryWeight(target: UInt64) {
+        let weight = StressOracle.boundaryWeight(target: target)
+        let (total, overflow) = StressOracle.prefixSum(target).multipliedReportingOverflow(by: weight)
+        #expect(!overflow && total == StressOracle.total(target: target, weight: weight))
+        #expect(UInt64.max - total < StressOracle.prefixSum(target), "a heavier item would still fit: the total is not at the limit")
+        let shares = (0..<3).map { StressOracle.contribution(thread: $0, threadCount: 3, target: target, weight: weight) }
+        #expect(shares.reduce(0, &+) == total)
     }
 }

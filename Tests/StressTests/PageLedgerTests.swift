@@ -22,7 +22,7 @@ struct PageLedgerTests {
         #expect(PageLedger.livePages(allocatedByThisThreadSince: mark).map(\.site) == [])
     }
 
-    @Test("leaked-cell, one page leaked per pool, is a resource leak within 5 seconds")
+    @Test("leaked-cell, one page leaked per pool, is a resource leak within 5 seconds", .runsCanary)
     func leakedCellIsCaught() async {
         await expectDriverRun(["--variant", Canary.leakedCell.rawValue, "--seconds", "5",
                                "--threads", "2,3,4", "--faults", "0", "--noise", "0", "--quiet"],

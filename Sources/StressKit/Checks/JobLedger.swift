@@ -26,8 +26,9 @@ final class JobLedger: @unchecked Sendable {
     let currentJob = Atomic<UInt64>(0)
     let currentJobIndex = Atomic<Int>(-1)
     let threadCount: Int
-    /// Per ring entry: the target of its job.
+    /// Per ring entry: the target of its job, and the weight of its items (`StressOracle`).
     private let targets: UnsafeMutablePointer<Atomic<UInt64>>
+    private let weights: UnsafeMutablePointer<Atomic<UInt64>>
     /// Per ring entry: its job and how many count decrements it recorded.
     private let decrements: UnsafeMutablePointer<Atomic<UInt64>>
     /// Per ring entry: its job and how many threads received its total.
@@ -45,12 +46,14 @@ final class JobLedger: @unchecked Sendable {
         // Room for every thread and a few more: the surplus is what a violation shows.
         logCapacity = threadCount + 4
         targets = .allocate(capacity: Self.ringSize)
+        weights = .allocate(capacity: Self.ringSize)
         decrements = .allocate(capacity: Self.ringSize)
         receivers = .allocate(capacity: Self.ringSize)
         parkedClaims = .allocate(capacity: Self.ringSize)
         decrementLog = .allocate(capacity: Self.ringSize * logCapacity)
         for entry in 0..<Self.ringSize {
             (targets + entry).initialize(to: Atomic(0))
+            (weights + entry).initialize(to: Atomic(1))
             (decrements + entry).initialize(to: Atomic(0))
             (receivers + entry).initialize(to: Atomic(0))
             (parkedClaims + entry).initialize(to: Atomic(0))
@@ -59,7 +62,7 @@ final class JobLedger: @unchecked Sendable {
     }
 
     deinit {
-        for pointer in [targets, decrements, receivers, parkedClaims] {
+        for pointer in [targets, weights, decrements, receivers, parkedClaims] {
             pointer.deinitialize(count: Self.ringSize)
             pointer.deallocate()
         }
@@ -71,7 +74,7 @@ final class JobLedger: @unchecked Sendable {
     static func entry(of job: UInt64) -> Int { Int(job % UInt64(ringSize)) }
 
     /// Caller: opens job `number` (the `index`-th of its episode) and publishes its number.
-    func open(number: UInt64, index: Int, target: UInt64) {
+    func open(number: UInt64, index: Int, target: UInt64, weight: UInt64) {
         precondition(number < 1 << (64 - TaggedTally.countBits), "JobLedger: job \(number) does not fit a tally's tag")
         let entry = Self.entry(of: number)
         // relaxed, these: published to the workers by the scheduler's releasing start, and
@@ -80,6 +83,7 @@ final class JobLedger: @unchecked Sendable {
         decrements[entry].store(TaggedTally.empty(job: number), ordering: .relaxed)
         receivers[entry].store(TaggedTally.empty(job: number), ordering: .relaxed)
         targets[entry].store(target, ordering: .relaxed)
+        weights[entry].store(weight, ordering: .relaxed)
         currentJobIndex.store(index, ordering: .relaxed)
         // release: pairs with the acquiring loads in `ProbeRecord.claimed` and
         // `ProbeRecord.refusalModeHasBegun` (refusal mode).
@@ -91,6 +95,15 @@ final class JobLedger: @unchecked Sendable {
     func target(ofJob job: UInt64) -> UInt64 {
         // relaxed: callers first load `currentJob` with acquire, which orders this load.
         targets[Self.entry(of: job)].load(ordering: .relaxed)
+    }
+
+    /// The weight of `job`'s items. Read by the caller for its current job, and by the thread
+    /// that receives a job's total before it counts itself as the receiver: the caller waits
+    /// for that receiver before it opens another job, so the entry is still `job`'s.
+    @inline(__always)
+    func weight(ofJob job: UInt64) -> UInt64 {
+        // relaxed: as `target(ofJob:)`.
+        weights[Self.entry(of: job)].load(ordering: .relaxed)
     }
 
     /// Pool thread `thread`: one count decrement for `job`. Returns how many decrements

@@ -3,9 +3,12 @@ import Pool
 /// The sequential oracle: what a job's total, each thread's share, and each share's
 /// contribution must be.
 ///
-/// Item i is worth `1 + (i & 7)`, so shares of equal size contribute different amounts and
-/// a lost, duplicated or misplaced contribution changes the total. Closed form, so checking
-/// costs O(1) while the work itself loops over every item.
+/// Item i is worth `weight × (1 + (i & 7))`, so shares of equal size contribute different
+/// amounts and a lost, duplicated or misplaced contribution changes the total. Closed form,
+/// so checking costs O(1) while the work itself loops over every item. The weight is 1, or,
+/// for a boundary job, the largest that keeps the total within `UInt64.max`
+/// (`boundaryWeight`): every reducer path then adds contributions whose sum ends within one
+/// item of the limit, where an overflow check that is off by a bit fails a correct job.
 ///
 /// Independent of the code it judges: nothing here calls the pool (not `Share.of`, which the
 /// pool's split uses); the split is the contract's, written out again from docs/PROTOCOL.md.
@@ -20,7 +23,13 @@ public enum StressOracle {
 
     /// The job's total.
     @inlinable
-    public static func total(target: UInt64) -> UInt64 { prefixSum(target) }
+    public static func total(target: UInt64, weight: UInt64 = 1) -> UInt64 { prefixSum(target) &* weight }
+
+    /// The weight of a boundary job of `target` items: the largest whose total still fits,
+    /// `UInt64.max / prefixSum(target)`, so the total is within one item's value of the limit.
+    public static func boundaryWeight(target: UInt64) -> UInt64 {
+        target == 0 ? 1 : UInt64.max / prefixSum(target)
+    }
 
 
     /// Thread `thread`'s share of `target` items over `threadCount` threads, as the contract
@@ -59,8 +68,8 @@ public enum StressOracle {
     }
 
     /// The contribution of the contract's share of `thread`.
-    public static func contribution(thread: Int, threadCount: Int, target: UInt64) -> UInt64 {
+    public static func contribution(thread: Int, threadCount: Int, target: UInt64, weight: UInt64 = 1) -> UInt64 {
         let (offset, count) = share(thread: thread, threadCount: threadCount, target: target)
-        return prefixSum(offset &+ count) &- prefixSum(offset)
+        return (prefixSum(offset &+ count) &- prefixSum(offset)) &* weight
     }
 }

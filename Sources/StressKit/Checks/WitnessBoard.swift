@@ -15,7 +15,7 @@ import Pool
 /// Owned by one `ProbeRecord`, which lives until every worker of its pool has exited.
 public final class WitnessBoard: @unchecked Sendable {
     public let threadCount: Int
-    /// [job number, target], on a cache line of its own.
+    /// [job number, target, weight], on a cache line of its own.
     @usableFromInline let descriptor: UnsafeMutablePointer<UInt64>
     /// Per thread, one cache line apart (`CacheLine.words`): [job number, contribution].
     @usableFromInline let slots: UnsafeMutablePointer<UInt64>
@@ -47,17 +47,18 @@ public final class WitnessBoard: @unchecked Sendable {
 
     /// Caller, before `run`: a plain write that the scheduler's start must publish.
     @inlinable
-    public func publish(job: UInt64, target: UInt64) {
+    public func publish(job: UInt64, target: UInt64, weight: UInt64) {
         racePoint(descriptor, writes: true)
         descriptor[0] = job
         descriptor[1] = target
+        descriptor[2] = weight
     }
 
     /// Any thread, in its share: a plain read of the caller's descriptor.
     @inlinable
-    public func readDescriptor() -> (job: UInt64, target: UInt64) {
+    public func readDescriptor() -> (job: UInt64, target: UInt64, weight: UInt64) {
         racePoint(descriptor, writes: false)
-        return (descriptor[0], descriptor[1])
+        return (descriptor[0], descriptor[1], descriptor[2])
     }
 
     /// Thread `thread`, in its share, before it merges.

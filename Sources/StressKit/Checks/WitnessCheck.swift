@@ -12,18 +12,19 @@ struct WitnessCheck {
 
     /// Compares every witness slot with the oracle; `reader` names the reading thread in
     /// the message. Returns a violation or nil.
-    func verify(job: UInt64, target: UInt64, total: UInt64, reader: String) -> (Verdict, String)? {
+    func verify(job: UInt64, target: UInt64, weight: UInt64, total: UInt64, reader: String) -> (Verdict, String)? {
         var sum: UInt64 = 0
         for thread in 0..<threadCount {
             let witness = board.read(thread: thread)
-            let expected = StressOracle.contribution(thread: thread, threadCount: threadCount, target: target)
+            let expected = StressOracle.contribution(thread: thread, threadCount: threadCount, target: target, weight: weight)
             if witness.job != job || witness.contribution != expected {
                 return (.wrongResult, "\(reader) read thread \(thread)'s witness (job \(witness.job), contribution \(witness.contribution)); expected job \(job), contribution \(expected), target \(target)")
             }
             sum &+= witness.contribution
         }
-        if sum != total || total != StressOracle.total(target: target) {
-            return (.wrongResult, "\(reader): total \(total), witnesses sum to \(sum), oracle \(StressOracle.total(target: target)) (target \(target))")
+        let oracle = StressOracle.total(target: target, weight: weight)
+        if sum != total || total != oracle {
+            return (.wrongResult, "\(reader): total \(total), witnesses sum to \(sum), oracle \(oracle) (target \(target), weight \(weight))")
         }
         return nil
     }

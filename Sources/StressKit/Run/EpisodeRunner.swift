@@ -128,7 +128,8 @@ public struct EpisodeRunner {
             if armsBeforeGap { record.faults.awaitWaitingFailure() }
             number += 1
             if let fault = job.fault, !armsBeforeGap { record.arm(fault, job: number) }
-            record.beginJob(number: number, index: jobIndex, target: job.target, refusal: false)
+            let weight = Self.jobWeight(episode, jobIndex: jobIndex, target: job.target)
+            record.beginJob(number: number, index: jobIndex, target: job.target, weight: weight, refusal: false)
             slot.enter(.runningJob, episode: episode.index, jobIndex: jobIndex)
             let callerBefore = CallerMark(record)
             let started = MonotonicClock.nanoseconds()
@@ -146,9 +147,9 @@ public struct EpisodeRunner {
 
             switch outcome {
             case .success(let total):
-                let oracle = StressOracle.total(target: job.target)
+                let oracle = StressOracle.total(target: job.target, weight: weight)
                 if total != oracle {
-                    fail(.wrongResult, "job returned \(total), the oracle says \(oracle) (target \(job.target))", episode, jobIndex)
+                    fail(.wrongResult, "job returned \(total), the oracle says \(oracle) (target \(job.target), weight \(weight))", episode, jobIndex)
                 }
                 // A job that runs on the caller alone involves no worker: a worker's fault that
                 // fires meanwhile (while it waits for the next job) stops the pool for the
@@ -221,6 +222,15 @@ public struct EpisodeRunner {
     /// (`PoolConfiguration.startingSequence`; schedulers without a sequence ignore it). By
     /// the episode and the pool's first job: a replay starts the same pools there, and an
     /// exploration's first scenario (index 0, whose schedules DFS and PCT enumerate) is one.
+    /// The weight of job `jobIndex`'s items: one job in four is a boundary job, whose total
+    /// ends within one item of `UInt64.max` (`StressOracle.boundaryWeight`), so that every
+    /// reducer path (the spin lock's fast path and lock path, the slot gather) adds
+    /// contributions up to the limit. Drawn from the episode's number and the job's index,
+    /// like the boundary pools: a replay, and an exploration scenario's text (`#N`), carry it.
+    static func jobWeight(_ episode: Episode, jobIndex: Int, target: UInt64) -> UInt64 {
+        (episode.index &+ jobIndex) % 4 == 1 ? StressOracle.boundaryWeight(target: target) : 1
+    }
+
     static func boundarySequence(_ episode: Episode, firstJob: Int) -> UInt32? {
         let draw = episode.index &+ firstJob
         guard draw % 4 == 0 else { return nil }

@@ -67,13 +67,13 @@ public final class ProbeRecord: @unchecked Sendable {
     ///
     /// A refusal job switches the probe to refusal mode for the rest of the pool's life
     /// (see `RefusalMode`).
-    public func beginJob(number: UInt64, index: Int, target: UInt64, refusal isRefusal: Bool) {
+    public func beginJob(number: UInt64, index: Int, target: UInt64, weight: UInt64 = 1, refusal isRefusal: Bool) {
         if isRefusal { refusal.begin(job: number) }
-        ledger.open(number: number, index: index, target: target)
+        ledger.open(number: number, index: index, target: target, weight: weight)
         // A plain write that only the scheduler's start may publish, so it comes after every
         // releasing store of the probe: a worker's acquiring load of a probe word must not
         // order it (that would hide a start that fails to publish from TSan).
-        if !isRefusal { board.publish(job: number, target: target) }
+        if !isRefusal { board.publish(job: number, target: target, weight: weight) }
     }
 
     /// Caller: arms `fault` for job `number`. Call it before `beginJob`: its releasing store
@@ -88,7 +88,7 @@ public final class ProbeRecord: @unchecked Sendable {
     public func checkCompletedJob(number: UInt64, target: UInt64, total: UInt64) -> (Verdict, String)? {
         // First the witnesses, ordered only by the reducer's completion (`isComplete`'s
         // acquire): the waits below acquire probe words and would hide a weak completion.
-        if let finding = witnesses.verify(job: number, target: target, total: total, reader: "the caller") { return finding }
+        if let finding = witnesses.verify(job: number, target: target, weight: ledger.weight(ofJob: number), total: total, reader: "the caller") { return finding }
         ledger.waitForReceiver(ofJob: number)
         if let (thread, claimed) = traces.workerNotClaiming(job: number) {
             return (.invariant, "job \(number) completed, but worker \(thread) last claimed job \(claimed): a task was claimed twice or by the wrong worker")
@@ -210,7 +210,8 @@ public final class ProbeRecord: @unchecked Sendable {
         let job = job(of: thread)
         if refusalModeHasBegun() { return }
         let target = target(of: thread, job: job)
-        if let (verdict, message) = witnesses.verify(job: job, target: target, total: total, reader: "receiver thread \(thread)") {
+        if let (verdict, message) = witnesses.verify(job: job, target: target, weight: ledger.weight(ofJob: job), total: total,
+                                                          reader: "receiver thread \(thread)") {
             suspect(verdict, message)
         }
         // The caller waits for a job's receiver before it moves on, so an entry that already

@@ -1,7 +1,8 @@
 import CPoolSupport
 import Pool
 
-/// The stress jobs' work: item i is worth `1 + (i & 7)` (see `StressOracle`).
+/// The stress jobs' work: item i is worth `weight × (1 + (i & 7))`, the weight the caller
+/// published with the job (see `StressOracle`).
 ///
 /// In each share, before the thread merges: read the caller's job descriptor (plain memory
 /// the scheduler's start must publish) and check the share against it and against the
@@ -17,8 +18,10 @@ public struct StressWork: ShareWork {
         let thread = share.thread
         let job = record.job(of: thread)
         let refusal = record.refusalModeHasBegun()
+        var weight: UInt64 = 1
         if !refusal {
             let descriptor = record.board.readDescriptor()
+            weight = descriptor.weight
             if descriptor.job != job {
                 record.suspect(.invariant, "thread \(thread) computes \(share) of job \(job), but the caller published job \(descriptor.job) with target \(descriptor.target): the start did not publish the caller's writes")
             } else if let wrong = StressOracle.shareViolation(share, target: descriptor.target) {
@@ -30,7 +33,7 @@ public struct StressWork: ShareWork {
         var item = share.offset
         let end = share.offset &+ share.count
         while item < end {
-            value = cpool_opaque(value &+ 1 &+ (item & 7))
+            value = cpool_opaque(value &+ weight &* (1 &+ (item & 7)))
             item &+= 1
         }
         if !refusal { record.board.write(thread: thread, job: job, contribution: value) }
