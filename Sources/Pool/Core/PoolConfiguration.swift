@@ -25,6 +25,11 @@ public struct PoolConfiguration: Sendable {
     /// (`SequenceBoundaryStart`). nil, and ignored by other schedulers: 0.
     package var startingSequence: UInt32?
 
+    /// Harness only (package access, read once when the pool is built, never per job): the
+    /// job number a slot reducer starts from, instead of 0, so that a few jobs cross
+    /// `UInt64.max` (`SlotBoundaryStart`). nil, and ignored by other reducers: 0.
+    package var startingSlotJob: UInt64?
+
     public init(
         threadCount: Int = CPUAffinity.availableCPUCount,
         spinPolicy: SpinPolicy = .default,

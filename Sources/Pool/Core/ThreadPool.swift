@@ -77,6 +77,9 @@ public struct ThreadPool<Scheduler: JobScheduler, Reducer: ResultReducer, Work: 
             // Before any worker exists: creating its thread publishes the words.
             scheduler.startSequence(at: sequence)
         }
+        if let job = configuration.startingSlotJob, let reducer = core.reducer as? any SlotBoundaryStart {
+            reducer.startJobs(at: job)
+        }
         let timeout = configuration.shutdownTimeout.clampedNanoseconds
         let workers = WorkerThreads()
         let cpus = configuration.pinning ? CPUAffinity.allowedCPUs() : []

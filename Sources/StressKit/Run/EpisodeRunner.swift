@@ -83,6 +83,7 @@ public struct EpisodeRunner {
                                               pinning: episode.pinning, shutdownTimeout: shutdownTimeout)
         if let steps = context.options.variant?.shutdownSteps { configuration.shutdownSteps = steps }
         configuration.startingSequence = Self.boundarySequence(episode, firstJob: first)
+        configuration.startingSlotJob = Self.boundarySlotJob(episode, firstJob: first)
         slot.enter(.creatingPool, episode: episode.index, jobIndex: first)
         var pool: ThreadPool<Scheduler, Reducer, StressWork, StressProbe>
         do {
@@ -229,6 +230,16 @@ public struct EpisodeRunner {
     /// like the boundary pools: a replay, and an exploration scenario's text (`#N`), carry it.
     static func jobWeight(_ episode: Episode, jobIndex: Int, target: UInt64) -> UInt64 {
         (episode.index &+ jobIndex) % 4 == 1 ? StressOracle.boundaryWeight(target: target) : 1
+    }
+
+    /// The job number a slot reducer starts from, for one pool in four (others than the
+    /// boundary sequence's): 1, 2 or 3 below `UInt64.max`, so the pool's job numbers wrap
+    /// through 0 within its first three jobs (`PoolConfiguration.startingSlotJob`). By episode
+    /// and pool, like `boundarySequence`.
+    static func boundarySlotJob(_ episode: Episode, firstJob: Int) -> UInt64? {
+        let draw = episode.index &+ firstJob
+        guard draw % 4 == 2 else { return nil }
+        return UInt64.max - UInt64(draw / 4 % 3)
     }
 
     static func boundarySequence(_ episode: Episode, firstJob: Int) -> UInt32? {
