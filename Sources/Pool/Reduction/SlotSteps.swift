@@ -66,7 +66,7 @@ public struct SlotWords: Sendable {
 /// below are the real ones, and `CorrectSlotSteps` takes every default: `SlotReducer` is
 /// `SlotReducerWith<CorrectSlotSteps>`. A canary replaces exactly one step and inherits the
 /// rest (see `FutexSteps` for the design). The assembly and the orderings are in
-/// docs/PROTOCOL.md, section 8.
+/// docs/PROTOCOL.md, section 3.
 public protocol SlotSteps: SendableMetatype {
     /// The canary's registry name; nil for the real steps.
     static var variantName: String? { get }

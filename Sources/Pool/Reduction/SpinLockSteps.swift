@@ -33,7 +33,7 @@ public struct SpinLockWords: Sendable {
 /// real ones, and `CorrectSpinLockSteps` takes every default: `SpinLockReducer` is
 /// `SpinLockReducerWith<CorrectSpinLockSteps>`. A canary replaces exactly one step and
 /// inherits the rest (see `FutexSteps` for the design). The assembly and the orderings are in
-/// docs/PROTOCOL.md, section 4.
+/// docs/PROTOCOL.md, section 6.
 public protocol SpinLockSteps: SendableMetatype {
     /// The canary's registry name; nil for the real steps.
     static var variantName: String? { get }

@@ -9,7 +9,7 @@ public typealias FutexScheduler = FutexSchedulerWith<CorrectFutexSteps>
 ///
 /// Per job: the caller does one compare-exchange (+ one load of the sleeper count, + a
 /// wake syscall only if a worker is parked); each worker does one fetch-sub.
-/// The state machine and the ordering argument are in docs/PROTOCOL.md, section 2.
+/// The state machine and the ordering argument are in docs/PROTOCOL.md, section 4.
 ///
 /// Generic over its steps (`FutexSteps`) so that a canary is this scheduler with one step
 /// replaced; `FutexScheduler` takes the real ones. Specialised, the steps cost nothing.

@@ -45,7 +45,7 @@ public struct FutexWords: Sendable {
 /// scheduler with one step broken: when an ordering here changes, it changes in every canary
 /// that does not break that step. Steps call each other through `Self`, so a replaced step is
 /// used wherever the protocol reaches it. The assembly and the orderings are in
-/// docs/PROTOCOL.md, section 2.
+/// docs/PROTOCOL.md, section 4.
 ///
 /// Every step is static and generic-specialised: the real scheduler pays nothing for it.
 public protocol FutexSteps: SendableMetatype {

@@ -16,7 +16,7 @@ public typealias SequenceScheduler = SequenceSchedulerWith<CorrectSequenceSteps>
 /// Since a worker waits for a sequence other than the one it took, it cannot take one job
 /// twice, and `waitForStarted` has nothing to wait for. The job word carries stop in its top
 /// bit, so stop reaches every waiter through the word it spins or parks on. The state machine
-/// and the orderings are in docs/PROTOCOL.md, section 7.
+/// and the orderings are in docs/PROTOCOL.md, section 2.
 ///
 /// Generic over its steps (`SequenceSteps`) so that a canary is this scheduler with one step
 /// replaced; `SequenceScheduler` takes the real ones.

@@ -83,7 +83,7 @@ public struct SequenceWords: Sendable {
 /// real ones, and `CorrectSequenceSteps` takes every default: `SequenceScheduler` is
 /// `SequenceSchedulerWith<CorrectSequenceSteps>`. A canary replaces exactly one step and
 /// inherits the rest (see `FutexSteps` for the design). The assembly and the orderings are in
-/// docs/PROTOCOL.md, section 7.
+/// docs/PROTOCOL.md, section 2.
 public protocol SequenceSteps: SendableMetatype {
     /// The canary's registry name; nil for the real steps.
     static var variantName: String? { get }
