@@ -279,10 +279,10 @@ public enum Canary: String, CaseIterable, Sendable {
     }
 
     /// The broken scheduler, for a canary that replaces the scheduler.
-    public var schedulerType: (any InspectableScheduler.Type)? { entry.schedulerType }
+    package var schedulerType: (any InspectableScheduler.Type)? { entry.schedulerType }
 
     /// The broken reducer, for a canary that replaces the reducer.
-    public var reducerType: (any InspectableReducer.Type)? { entry.reducerType }
+    package var reducerType: (any InspectableReducer.Type)? { entry.reducerType }
 
     /// The broken shutdown step, for a canary that replaces it (`PoolConfiguration.shutdownSteps`).
     package var shutdownSteps: (any ShutdownSteps.Type)? { entry.shutdownSteps }

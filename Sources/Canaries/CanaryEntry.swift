@@ -10,8 +10,8 @@ import Pool
 public struct CanaryEntry {
     public let block: Canary.Block
     public let stepsType: Any.Type
-    public let schedulerType: (any InspectableScheduler.Type)?
-    public let reducerType: (any InspectableReducer.Type)?
+    package let schedulerType: (any InspectableScheduler.Type)?
+    package let reducerType: (any InspectableReducer.Type)?
     package let shutdownSteps: (any ShutdownSteps.Type)?
     /// `Protocol.requirement` of the step replaced.
     public let brokenStep: String

@@ -7,15 +7,15 @@ import PoolSupport
 /// error may allocate, and allocation can block. A `CheckedMutex` (a pthread mutex), not
 /// `Synchronization.Mutex`, which ThreadSanitizer misreads when contended
 /// (docs/PLATFORM.md, "Contended Synchronization.Mutex").
-public final class FailureRecord: @unchecked Sendable {
+@usableFromInline package final class FailureRecord: @unchecked Sendable {
     private let mutex = CheckedMutex()
     private var first: (thread: Int, error: any Error)?
 
-    public init() {}
+    @usableFromInline package init() {}
 
     /// Records the failure unless one is already recorded. Returns whether this one was first.
     @discardableResult
-    public func record(thread: Int, error: any Error) -> Bool {
+    @usableFromInline package func record(thread: Int, error: any Error) -> Bool {
         mutex.withLock {
             if first != nil { return false }
             first = (thread, error)
@@ -23,7 +23,7 @@ public final class FailureRecord: @unchecked Sendable {
         }
     }
 
-    public var failure: (thread: Int, error: any Error)? {
+    @usableFromInline package var failure: (thread: Int, error: any Error)? {
         mutex.withLock { first }
     }
 }

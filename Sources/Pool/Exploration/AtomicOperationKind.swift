@@ -1,12 +1,12 @@
 import Synchronization
 
 /// The kinds of atomic operation the pool performs on its words.
-public enum AtomicOperationKind: String, Sendable, Hashable, CaseIterable {
+@usableFromInline package enum AtomicOperationKind: String, Sendable, Hashable, CaseIterable {
     case load, store, exchange, compareExchange = "compare-exchange", add, subtract, bitwiseOr = "or"
 
     /// Whether the operation may change the word (a failed compare-exchange does not, but
     /// counts as a write attempt for a spinning reader; it re-reads nothing new).
-    public var writes: Bool { self != .load }
+    @usableFromInline package var writes: Bool { self != .load }
 }
 
 /// The memory ordering of one atomic operation, as exploration records it.
@@ -14,21 +14,21 @@ public enum AtomicOperationKind: String, Sendable, Hashable, CaseIterable {
 /// An enum rather than the ordering's text: an exploration build records every operation,
 /// and a string built per operation would cost an allocation each (the controller's speed is
 /// schedules per second). `rawValue` is the text `Synchronization` prints for the ordering.
-public enum AtomicOrderingKind: String, Sendable, Hashable, CaseIterable {
+@usableFromInline package enum AtomicOrderingKind: String, Sendable, Hashable, CaseIterable {
     case relaxed, acquiring, releasing, acquiringAndReleasing, sequentiallyConsistent
 
     @inlinable
-    public init(_ ordering: AtomicLoadOrdering) {
+    @usableFromInline package init(_ ordering: AtomicLoadOrdering) {
         if ordering == .relaxed { self = .relaxed } else if ordering == .acquiring { self = .acquiring } else { self = .sequentiallyConsistent }
     }
 
     @inlinable
-    public init(_ ordering: AtomicStoreOrdering) {
+    @usableFromInline package init(_ ordering: AtomicStoreOrdering) {
         if ordering == .relaxed { self = .relaxed } else if ordering == .releasing { self = .releasing } else { self = .sequentiallyConsistent }
     }
 
     @inlinable
-    public init(_ ordering: AtomicUpdateOrdering) {
+    @usableFromInline package init(_ ordering: AtomicUpdateOrdering) {
         if ordering == .relaxed {
             self = .relaxed
         } else if ordering == .acquiring {

@@ -25,7 +25,7 @@ import Synchronization
 /// `isControlled` is true; on any other thread the pool performs the real operation. On a
 /// controlled thread a hook may block the caller until the controller runs it again. Exactly
 /// one controlled thread runs between two hooks.
-public protocol ExplorationController: AnyObject, Sendable {
+@usableFromInline package protocol ExplorationController: AnyObject, Sendable {
     /// Whether the calling thread is one the controller schedules.
     var isControlled: Bool { get }
 
@@ -95,60 +95,60 @@ public protocol ExplorationController: AnyObject, Sendable {
 
 extension ExplorationController {
     /// Default: sequential consistency, every load reads the latest store.
-    public func didLoad(_ access: AtomicAccessRecord) -> UInt64 {
+    @usableFromInline package func didLoad(_ access: AtomicAccessRecord) -> UInt64 {
         didAccess(access)
         return access.read ?? 0
     }
     /// Default: no memory model to tell.
-    public func wordCreated(_ word: ExplorationWord) {}
+    @usableFromInline package func wordCreated(_ word: ExplorationWord) {}
     /// Default: no race check.
-    public func plainAccess(_ address: UInt, writes: Bool) {}
+    @usableFromInline package func plainAccess(_ address: UInt, writes: Bool) {}
     /// Default: no happens-before model.
-    public func harnessRelease(_ token: UInt) {}
+    @usableFromInline package func harnessRelease(_ token: UInt) {}
     /// Default: no happens-before model.
-    public func harnessAcquire(_ token: UInt) {}
+    @usableFromInline package func harnessAcquire(_ token: UInt) {}
     /// Default: a controller that does not model spins needs no read set.
-    public func spinCheckWillBegin() {}
+    @usableFromInline package func spinCheckWillBegin() {}
     /// Default: the new worker starts whenever the kernel runs it.
-    public func workerDidSpawn(thread: Int) {}
+    @usableFromInline package func workerDidSpawn(thread: Int) {}
     /// Default: probe points are not scheduling points.
-    public func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {}
+    @usableFromInline package func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {}
 }
 
 /// A pool word as exploration sees it: its address and its label.
-public struct ExplorationWord: Sendable, Hashable, CustomStringConvertible {
-    public var address: UInt
+@usableFromInline package struct ExplorationWord: Sendable, Hashable, CustomStringConvertible {
+    @usableFromInline package var address: UInt
 
-    public init(address: UnsafeMutableRawPointer) {
+    @usableFromInline package init(address: UnsafeMutableRawPointer) {
         self.address = UInt(bitPattern: address)
     }
 
     /// The label given at the word's creation ("task", "lock", ...). Read on demand: a
     /// schedule touches few words, and records them by address.
-    public var label: String { ExplorationWordLabel.load(from: UnsafeMutableRawPointer(bitPattern: address)!) }
+    @usableFromInline package var label: String { ExplorationWordLabel.load(from: UnsafeMutableRawPointer(bitPattern: address)!) }
 
-    public var description: String { label }
+    @usableFromInline package var description: String { label }
 }
 
 /// One atomic operation, after the fact.
-public struct AtomicAccessRecord: Sendable, Hashable {
-    public var word: ExplorationWord
-    public var operation: AtomicOperationKind
-    public var orderingKind: AtomicOrderingKind
+@usableFromInline package struct AtomicAccessRecord: Sendable, Hashable {
+    @usableFromInline package var word: ExplorationWord
+    @usableFromInline package var operation: AtomicOperationKind
+    @usableFromInline package var orderingKind: AtomicOrderingKind
     /// The value read (the old value, for a read-modify-write); nil for a store.
-    public var read: UInt64?
+    @usableFromInline package var read: UInt64?
     /// The value written; nil for a load and a failed compare-exchange.
-    public var written: UInt64?
+    @usableFromInline package var written: UInt64?
     /// For a store: the value the word held before it (a memory model that first meets a
     /// word at a store needs the word's older value, which a stale load may still read).
-    public var previous: UInt64?
+    @usableFromInline package var previous: UInt64?
 
     /// `relaxed`, `acquiring`, `releasing`, `acquiringAndReleasing`, `sequentiallyConsistent`.
-    public var ordering: String { orderingKind.rawValue }
+    @usableFromInline package var ordering: String { orderingKind.rawValue }
 }
 
 /// How a modelled futex wait ended.
-public enum FutexWaitOutcome: Sendable, Hashable {
+@usableFromInline package enum FutexWaitOutcome: Sendable, Hashable {
     /// The word already differed from the expected value (the kernel's EAGAIN).
     case valueDiffered
     /// A wake, or a spurious wake-up the controller chose.
@@ -157,11 +157,11 @@ public enum FutexWaitOutcome: Sendable, Hashable {
 
 /// A thread's tie to the controller that schedules it (`Exploration.bind`), with the
 /// controller's own number for the thread. Kept alive by the controller while bound.
-public final class ExplorationBinding: Sendable {
-    public let controller: any ExplorationController
-    public let thread: Int
+@usableFromInline package final class ExplorationBinding: Sendable {
+    @usableFromInline package let controller: any ExplorationController
+    @usableFromInline package let thread: Int
 
-    public init(controller: any ExplorationController, thread: Int) {
+    @usableFromInline package init(controller: any ExplorationController, thread: Int) {
         self.controller = controller
         self.thread = thread
     }
@@ -171,10 +171,10 @@ public final class ExplorationBinding: Sendable {
 /// scheduling controller gives each thread it runs, or else the process-wide `controller`
 /// if that one says it controls the calling thread (a recorder on one thread). Thread-local
 /// bindings keep two explorations in one process (parallel test suites) apart.
-public enum Exploration {
+@usableFromInline package enum Exploration {
     /// A process-wide controller, for one that watches threads it did not bind (a recorder).
     /// Written only while no thread it controls runs.
-    nonisolated(unsafe) public static var controller: (any ExplorationController)?
+    nonisolated(unsafe) package static var controller: (any ExplorationController)?
 
     /// The key of the calling thread's binding.
     static let bindingKey: pthread_key_t = {
@@ -186,18 +186,18 @@ public enum Exploration {
 
     /// Ties the calling thread to `binding`'s controller (nil: unties it). The caller keeps
     /// the binding alive for as long as it is bound.
-    public static func bind(_ binding: ExplorationBinding?) {
+    @usableFromInline package static func bind(_ binding: ExplorationBinding?) {
         _ = pthread_setspecific(bindingKey, binding.map { UnsafeRawPointer(Unmanaged.passUnretained($0).toOpaque()) })
     }
 
     /// The calling thread's binding, if any.
-    public static var binding: ExplorationBinding? {
+    @usableFromInline package static var binding: ExplorationBinding? {
         guard let raw = pthread_getspecific(bindingKey) else { return nil }
         return Unmanaged<ExplorationBinding>.fromOpaque(raw).takeUnretainedValue()
     }
 
     /// The controller of the calling thread, if one controls it.
-    public static var activeController: (any ExplorationController)? {
+    @usableFromInline package static var activeController: (any ExplorationController)? {
         if let binding { return binding.controller }
         guard let controller, controller.isControlled else { return nil }
         return controller
@@ -258,7 +258,7 @@ public enum Exploration {
 
     /// A harness probe's point, on the thread that passes it (see
     /// `ExplorationController.probePoint`).
-    public static func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {
+    @usableFromInline package static func probePoint(_ point: ProbePoint, thread: Int, value: UInt64) {
         activeController?.probePoint(point, thread: thread, value: value)
     }
 
@@ -283,7 +283,7 @@ public enum Exploration {
 
 /// A word's label, kept in the unused second cache line of its `PaddedAtomic` allocation, so
 /// that a production build carries no label at all.
-public enum ExplorationWordLabel {
+@usableFromInline package enum ExplorationWordLabel {
     static let offset = 64
 
     static func store(_ label: StaticString, in word: UnsafeMutableRawPointer) {
@@ -292,7 +292,7 @@ public enum ExplorationWordLabel {
         (word + offset + MemoryLayout<UInt>.size).storeBytes(of: label.utf8CodeUnitCount, as: Int.self)
     }
 
-    public static func load(from word: UnsafeMutableRawPointer) -> String {
+    @usableFromInline package static func load(from word: UnsafeMutableRawPointer) -> String {
         let start = (word + offset).load(as: UInt.self)
         let count = (word + offset + MemoryLayout<UInt>.size).load(as: Int.self)
         guard let bytes = UnsafePointer<UInt8>(bitPattern: start), count > 0 else { return "word" }

@@ -3,7 +3,7 @@
 ///
 /// Kept out of `ResultReducer` on purpose: the pool's job path never calls it. Every reducer
 /// in this package adopts it.
-public protocol InspectableReducer: ResultReducer {
+@usableFromInline package protocol InspectableReducer: ResultReducer {
     /// Whether every contribution of the current job is in (acquire: `result` and the
     /// threads' writes are visible after it returns true).
     var isComplete: Bool { get }
@@ -21,15 +21,15 @@ public protocol InspectableReducer: ResultReducer {
     static var countsContributions: Bool { get }
 }
 
-public struct ReducerDiagnostics: Sendable, CustomStringConvertible {
+@usableFromInline package struct ReducerDiagnostics: Sendable, CustomStringConvertible {
     /// Contributions still expected in the current job.
-    public var remainingThreads: UInt32
-    public var locked: Bool
+    @usableFromInline package var remainingThreads: UInt32
+    @usableFromInline package var locked: Bool
 
-    public init(remainingThreads: UInt32, locked: Bool) {
+    @usableFromInline package init(remainingThreads: UInt32, locked: Bool) {
         self.remainingThreads = remainingThreads
         self.locked = locked
     }
 
-    public var description: String { "remaining=\(remainingThreads) locked=\(locked)" }
+    @usableFromInline package var description: String { "remaining=\(remainingThreads) locked=\(locked)" }
 }

@@ -3,7 +3,7 @@
 ///
 /// Kept out of `JobScheduler` on purpose: the production path never calls it, and a scheduler
 /// that is only ever run does not need it. Every scheduler in this package adopts it.
-public protocol InspectableScheduler: JobScheduler {
+@usableFromInline package protocol InspectableScheduler: JobScheduler {
     /// Wakes every thread parked in the scheduler without giving it a job. A correct scheduler
     /// sends them back to wait; the stress driver injects spurious wake-ups with it, and the
     /// watchdog's rescue uses it: it must reach a thread wherever it parked.
@@ -21,27 +21,27 @@ public protocol InspectableScheduler: JobScheduler {
 }
 
 extension InspectableScheduler {
-    public static var parksOnChangingWord: Bool { false }
+    @usableFromInline package static var parksOnChangingWord: Bool { false }
 }
 
 /// What a watchdog needs to tell a stall from a lost wake-up.
-public struct SchedulerDiagnostics: Sendable, CustomStringConvertible {
+@usableFromInline package struct SchedulerDiagnostics: Sendable, CustomStringConvertible {
     /// The raw scheduler word (task word, or barrier generation).
-    public var word: UInt64
+    @usableFromInline package var word: UInt64
     /// Tasks published but not yet claimed (0 if none, or if stopped).
-    public var pendingTasks: UInt64
+    @usableFromInline package var pendingTasks: UInt64
     /// Threads counted as parked (or about to park) in the kernel.
-    public var sleepers: UInt32
-    public var stopped: Bool
+    @usableFromInline package var sleepers: UInt32
+    @usableFromInline package var stopped: Bool
 
-    public init(word: UInt64, pendingTasks: UInt64, sleepers: UInt32, stopped: Bool) {
+    @usableFromInline package init(word: UInt64, pendingTasks: UInt64, sleepers: UInt32, stopped: Bool) {
         self.word = word
         self.pendingTasks = pendingTasks
         self.sleepers = sleepers
         self.stopped = stopped
     }
 
-    public var description: String {
+    @usableFromInline package var description: String {
         "word=0x\(String(word, radix: 16)) pending=\(pendingTasks) sleepers=\(sleepers) stopped=\(stopped)"
     }
 }

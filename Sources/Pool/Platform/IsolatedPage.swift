@@ -24,18 +24,18 @@ import Synchronization
 /// The block's 128 bytes are zeroed; the rest of the page is never touched (so never
 /// resident). Free a block with `deallocate(_:)`, never with the pointer's own `deallocate()`:
 /// the allocation starts at the page, not at the block.
-public enum IsolatedPage {
+@usableFromInline package enum IsolatedPage {
     /// Bytes per page, and its alignment.
-    public static var byteCount: Int { 4096 }
+    @usableFromInline package static var byteCount: Int { 4096 }
     /// Bytes per block, and the step between colours.
-    public static var blockByteCount: Int { 128 }
+    @usableFromInline package static var blockByteCount: Int { 128 }
 
     /// The colour the next block takes (modulo the colours per page).
     private static let nextColour = Atomic<Int>(0)
 
     /// A fresh block on a page of its own, zeroed. `file` and `line`: the allocation site the
     /// page ledger names (`PageLedger`) if the page leaks.
-    public static func allocate(file: StaticString = #fileID, line: UInt = #line) -> UnsafeMutableRawPointer {
+    @usableFromInline package static func allocate(file: StaticString = #fileID, line: UInt = #line) -> UnsafeMutableRawPointer {
         let page = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: byteCount)
         // relaxed: pairs with nothing; only spreads blocks over the colours, and any value
         // gives a block inside its page.
@@ -47,7 +47,7 @@ public enum IsolatedPage {
     }
 
     /// Frees the page of a block that `allocate()` returned.
-    public static func deallocate(_ block: UnsafeMutableRawPointer) {
+    @usableFromInline package static func deallocate(_ block: UnsafeMutableRawPointer) {
         let offset = Int(bitPattern: block) & (byteCount - 1)
         precondition(offset % blockByteCount == 0, "IsolatedPage.deallocate: \(block) is not a block that IsolatedPage.allocate() returned")
         PageLedger.freed(block)

@@ -22,17 +22,17 @@ import Synchronization
 /// `PaddedCell(_:in:slot:)`) are views: the building block that allocated the block calls
 /// the block's `deallocate()` exactly once, and never a word's.
 @frozen
-public struct SharedCacheLine: @unchecked Sendable {
+@usableFromInline package struct SharedCacheLine: @unchecked Sendable {
     /// Words per block.
-    public static var slotCount: Int { 4 }
+    @usableFromInline package static var slotCount: Int { 4 }
     /// Bytes per slot: room for an 8-byte word, and for its 16-byte exploration label in the
     /// second line.
-    public static var slotStride: Int { 16 }
+    @usableFromInline package static var slotStride: Int { 16 }
 
     @usableFromInline
     let base: UnsafeMutableRawPointer
 
-    public init(file: StaticString = #fileID, line: UInt = #line) {
+    @usableFromInline package init(file: StaticString = #fileID, line: UInt = #line) {
         base = IsolatedPage.allocate(file: file, line: line)
     }
 
@@ -43,7 +43,7 @@ public struct SharedCacheLine: @unchecked Sendable {
         return base + slot * Self.slotStride
     }
 
-    public func deallocate() {
+    @usableFromInline package func deallocate() {
         IsolatedPage.deallocate(base)
     }
 }
@@ -51,7 +51,7 @@ public struct SharedCacheLine: @unchecked Sendable {
 extension PaddedAtomic {
     /// An atomic word in slot `slot` of `line`, sharing the line with the block's other words
     /// on purpose. The block owns the memory: never call `deallocate()` on this word.
-    public init(_ initialValue: Value, label: StaticString, in line: SharedCacheLine, slot: Int) {
+    @usableFromInline package init(_ initialValue: Value, label: StaticString, in line: SharedCacheLine, slot: Int) {
         let raw = line.address(ofSlot: slot, size: MemoryLayout<Atomic<Value>>.size, alignment: MemoryLayout<Atomic<Value>>.alignment)
         pointer = raw.bindMemory(to: Atomic<Value>.self, capacity: 1)
         pointer.initialize(to: Atomic(initialValue))
@@ -64,7 +64,7 @@ extension PaddedAtomic {
 extension PaddedCell {
     /// A plain value in slot `slot` of `line`. The block owns the memory: never call
     /// `deallocate()` on this cell.
-    public init(_ initialValue: Value, in line: SharedCacheLine, slot: Int) {
+    @usableFromInline package init(_ initialValue: Value, in line: SharedCacheLine, slot: Int) {
         let raw = line.address(ofSlot: slot, size: MemoryLayout<Value>.size, alignment: MemoryLayout<Value>.alignment)
         pointer = raw.bindMemory(to: Value.self, capacity: 1)
         pointer.initialize(to: initialValue)

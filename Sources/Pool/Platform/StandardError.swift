@@ -4,8 +4,8 @@ import Glibc
 ///
 /// `write(2)` rather than stdio's `stderr`, which Swift 6 rejects as shared mutable state,
 /// and which could block on stdio's lock in a thread that holds it across a fork or crash.
-public enum StandardError {
-    public static func write(_ text: String) {
+@usableFromInline package enum StandardError {
+    @usableFromInline package static func write(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var offset = 0

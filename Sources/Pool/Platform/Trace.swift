@@ -6,18 +6,18 @@ import Glibc
 /// never built. Debug builds log only when the environment variable `POOL_TRACE` is set
 /// (to anything but `0`), because a busy pool writes a line per transition per thread.
 /// Each line: monotonic time in µs, the thread's pool index, the transition.
-public enum PoolTrace {
+@usableFromInline package enum PoolTrace {
     #if DEBUG
-    public static let isEnabled: Bool = {
+    @usableFromInline package static let isEnabled: Bool = {
         guard let value = getenv("POOL_TRACE") else { return false }
         return String(cString: value) != "0"
     }()
     #else
-    public static var isEnabled: Bool { false }
+    @usableFromInline package static var isEnabled: Bool { false }
     #endif
 
     @inlinable @inline(__always)
-    public static func log(_ thread: Int, _ message: @autoclosure () -> String) {
+    @usableFromInline package static func log(_ thread: Int, _ message: @autoclosure () -> String) {
         #if DEBUG
         if isEnabled { write(thread, message()) }
         #endif

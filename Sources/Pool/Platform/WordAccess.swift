@@ -9,10 +9,10 @@ import Synchronization
 /// (`ExplorationController`); a load returns what the controller's memory model says it
 /// read, which may be an older store than the one in memory. Written once, generically, so that every typed operation of
 /// `PaddedAtomic` is a one-line call.
-public enum WordAccess {
+@usableFromInline package enum WordAccess {
     /// A load: `body` returns the value read.
     @_transparent
-    public static func read<Value: AtomicRepresentable>(
+    @usableFromInline package static func read<Value: AtomicRepresentable>(
         _ word: UnsafeMutableRawPointer, _ operation: AtomicOperationKind,
         ordering: AtomicLoadOrdering, _ body: () -> Value
     ) -> Value {
@@ -27,7 +27,7 @@ public enum WordAccess {
 
     /// A store of `desired`.
     @_transparent
-    public static func write<Value: AtomicRepresentable>(
+    @usableFromInline package static func write<Value: AtomicRepresentable>(
         _ word: UnsafeMutableRawPointer, _ desired: Value,
         ordering: AtomicStoreOrdering, _ body: () -> Void
     ) {
@@ -44,7 +44,7 @@ public enum WordAccess {
     /// A read-modify-write: `body` returns the value before, `newValue` computes what the
     /// operation wrote from it.
     @_transparent
-    public static func update<Value: AtomicRepresentable>(
+    @usableFromInline package static func update<Value: AtomicRepresentable>(
         _ word: UnsafeMutableRawPointer, _ operation: AtomicOperationKind, ordering: AtomicUpdateOrdering,
         newValue: (Value) -> Value, _ body: () -> Value
     ) -> Value {
@@ -60,7 +60,7 @@ public enum WordAccess {
 
     /// A compare-exchange: it writes `desired` only when it exchanged.
     @_transparent
-    public static func compareExchange<Value: AtomicRepresentable>(
+    @usableFromInline package static func compareExchange<Value: AtomicRepresentable>(
         _ word: UnsafeMutableRawPointer, _ desired: Value, ordering: AtomicUpdateOrdering,
         _ body: () -> (exchanged: Bool, original: Value)
     ) -> (exchanged: Bool, original: Value) {

@@ -81,7 +81,7 @@ public final class SlotReducerWith<Steps: SlotSteps>: InspectableReducer {
         (0..<words.threadCount).reduce(0) { $0 &+ Steps.readSlot(words, thread: $1) }
     }
 
-    public var diagnostics: ReducerDiagnostics {
+    @usableFromInline package var diagnostics: ReducerDiagnostics {
         // relaxed, and past exploration's scheduling points: a snapshot, not the protocol.
         let job = words.job.pointer.pointee.load(ordering: .relaxed)
         let missing = words.slots.filter { $0.sequence.pointer.pointee.load(ordering: .relaxed) != job }.count

@@ -11,7 +11,7 @@ import Synchronization
 /// line is the write (docs/PROTOCOL.md, "Cache lines per job").
 @frozen
 public struct ReducerSlot: Sendable {
-    public let line: SharedCacheLine
+    @usableFromInline package let line: SharedCacheLine
     /// The job (the reducer's `job` count) whose contribution the slot holds; 0 before the
     /// first. Written by the slot's thread only, with a releasing store.
     public let sequence: PaddedAtomic<UInt64>

@@ -117,7 +117,7 @@ public final class SpinLockReducerWith<Steps: SpinLockSteps>: InspectableReducer
 
     public var result: UInt64 { words.sum.value }
 
-    public var diagnostics: ReducerDiagnostics {
+    @usableFromInline package var diagnostics: ReducerDiagnostics {
         // relaxed, and past exploration's scheduling points: a snapshot, not the protocol.
         ReducerDiagnostics(remainingThreads: words.remaining.pointer.pointee.load(ordering: .relaxed),
                            locked: words.lock.pointer.pointee.load(ordering: .relaxed))

@@ -63,7 +63,7 @@ public final class BasicScheduler: InspectableScheduler {
 
     public func wakeSpuriously() { barrier.generation.wakeAll() }
 
-    public var diagnostics: SchedulerDiagnostics {
+    @usableFromInline package var diagnostics: SchedulerDiagnostics {
         let value = barrier.generation.word.pointer.pointee.load(ordering: .relaxed)
         return SchedulerDiagnostics(word: UInt64(value), pendingTasks: 0,
                                     sleepers: barrier.generation.sleeperCount, stopped: value & 1 != 0)

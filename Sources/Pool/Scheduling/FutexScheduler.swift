@@ -74,7 +74,7 @@ public final class FutexSchedulerWith<Steps: FutexSteps>: InspectableScheduler {
 
     public func wakeSpuriously() { Steps.rescueWake(words) }
 
-    public var diagnostics: SchedulerDiagnostics {
+    @usableFromInline package var diagnostics: SchedulerDiagnostics {
         // relaxed, and past exploration's scheduling points: a snapshot, not the protocol.
         let value = words.task.word.pointer.pointee.load(ordering: .relaxed)
         let stopped = value >= FutexWords.stopThreshold

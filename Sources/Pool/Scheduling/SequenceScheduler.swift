@@ -83,7 +83,7 @@ public final class SequenceSchedulerWith<Steps: SequenceSteps>: InspectableSched
 
     public func wakeSpuriously() { Steps.rescueWake(words) }
 
-    public var diagnostics: SchedulerDiagnostics {
+    @usableFromInline package var diagnostics: SchedulerDiagnostics {
         // relaxed, and past exploration's scheduling points: a snapshot, not the protocol.
         let value = words.job.word.pointer.pointee.load(ordering: .relaxed)
         return SchedulerDiagnostics(word: UInt64(value), pendingTasks: 0,

@@ -32,7 +32,7 @@ public struct SequenceWords: Sendable {
     /// The bits of the job word that hold the sequence.
     public static let sequenceMask: UInt32 = stopBit - 1
 
-    public let line: SharedCacheLine
+    @usableFromInline package let line: SharedCacheLine
     /// The futex word (the job sequence and stop) and its sleeper count, on `line`.
     public let job: ParkingWord
     /// The current job's target, on `line`.

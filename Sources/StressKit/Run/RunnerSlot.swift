@@ -6,8 +6,8 @@ import Synchronization
 public struct PoolView: @unchecked Sendable {
     public let record: ProbeRecord
     public let label: String
-    public let schedulerDiagnostics: @Sendable () -> SchedulerDiagnostics
-    public let reducerDiagnostics: @Sendable () -> ReducerDiagnostics
+    package let schedulerDiagnostics: @Sendable () -> SchedulerDiagnostics
+    package let reducerDiagnostics: @Sendable () -> ReducerDiagnostics
     /// The scheduler's `isStopped`: what the pool's threads poll, which may be a copy of the
     /// stop the diagnostics read from the word itself.
     public let isStopped: @Sendable () -> Bool
