@@ -355,6 +355,10 @@ enum SlotStepObservations {
             }
             scenario("readSlot/thread\(thread)", contribution: 31) { words in "\(Steps.readSlot(words, thread: thread))" }
             scenario("add/fits-thread\(thread)") { _ in outcome { () throws(ProtocolInterruption) in try Steps.add(2, to: 40, thread: thread) } }
+            // Past 2^63 and still within UInt64.max: no overflow (a signed limit would call it one).
+            scenario("add/past-half-thread\(thread)") { _ in
+                outcome { () throws(ProtocolInterruption) in try Steps.add(2, to: 1 << 63, thread: thread) }
+            }
             scenario("add/overflows-thread\(thread)") { _ in
                 outcome { () throws(ProtocolInterruption) in try Steps.add(2, to: .max - 1, thread: thread) }
             }

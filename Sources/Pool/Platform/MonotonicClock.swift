@@ -4,9 +4,9 @@ import Glibc
 ///
 /// Used by spin waits (to bound their yield phase) and by deadlines. Not `ContinuousClock`,
 /// because its `Instant` arithmetic goes through `Duration`'s 128-bit math on every check.
-public enum MonotonicClock {
+@usableFromInline package enum MonotonicClock {
     @inlinable
-    public static func nanoseconds() -> UInt64 {
+    @usableFromInline package static func nanoseconds() -> UInt64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
@@ -16,7 +16,7 @@ public enum MonotonicClock {
 extension Duration {
     /// This duration in whole nanoseconds, clamped to 0 ... UInt64.max.
     @inlinable
-    public var clampedNanoseconds: UInt64 {
+    @usableFromInline package var clampedNanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         if seconds < 0 { return 0 }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)

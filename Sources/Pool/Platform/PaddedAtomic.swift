@@ -3,7 +3,7 @@ import Synchronization
 /// One atomic word alone on its own page (`IsolatedPage`), at an address that never moves.
 ///
 /// Why not a `let` Atomic inside a class: the futex calls need the word's address, and
-/// `Atomic` has no public address API; and words written by different threads (the task
+/// `Atomic` has no package address API; and words written by different threads (the task
 /// word, the reducer's lock) must not share a line, or every write by one thread would
 /// evict the others' copies (false sharing); a page of its own also keeps the prefetchers
 /// from pulling the word in with a neighbour (`IsolatedPage`).
@@ -21,15 +21,15 @@ import Synchronization
 /// `deallocate()` exactly once, from its own `deinit` (for a word built in a
 /// `SharedCacheLine`: the line's `deallocate()`, never the word's).
 @frozen
-public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
+@usableFromInline package struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
 
     /// The atomic itself. Code of the protocol uses the methods below instead, so that an
     /// exploration build sees the operation; harness code that only observes may use it.
-    public let pointer: UnsafeMutablePointer<Atomic<Value>>
+    @usableFromInline package let pointer: UnsafeMutablePointer<Atomic<Value>>
 
     /// `label` names the word in exploration traces ("task", "lock", ...). Only exploration
     /// builds keep it (in the word's own padding, see `ExplorationWordLabel`).
-    public init(_ initialValue: Value, label: StaticString = "word", file: StaticString = #fileID, line: UInt = #line) {
+    @usableFromInline package init(_ initialValue: Value, label: StaticString = "word", file: StaticString = #fileID, line: UInt = #line) {
         let raw = IsolatedPage.allocate(file: file, line: line)
         pointer = raw.bindMemory(to: Atomic<Value>.self, capacity: 1)
         pointer.initialize(to: Atomic(initialValue))
@@ -40,9 +40,9 @@ public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
 
     /// The word's address, for futex calls. Only meaningful for 32-bit values.
     @inlinable
-    public var address: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pointer) }
+    @usableFromInline package var address: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pointer) }
 
-    public func deallocate() {
+    @usableFromInline package func deallocate() {
         pointer.deinitialize(count: 1)
         IsolatedPage.deallocate(UnsafeMutableRawPointer(pointer))
     }
@@ -54,17 +54,17 @@ public struct PaddedAtomic<Value: AtomicRepresentable>: @unchecked Sendable {
 
 extension PaddedAtomic where Value == Bool {
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func load(ordering: AtomicLoadOrdering) -> Bool {
+    @usableFromInline package func load(ordering: AtomicLoadOrdering) -> Bool {
         WordAccess.read(address, .load, ordering: ordering) { pointer.pointee.load(ordering: ordering) }
     }
 
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func store(_ desired: Bool, ordering: AtomicStoreOrdering) {
+    @usableFromInline package func store(_ desired: Bool, ordering: AtomicStoreOrdering) {
         WordAccess.write(address, desired, ordering: ordering) { pointer.pointee.store(desired, ordering: ordering) }
     }
 
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func exchange(_ desired: Bool, ordering: AtomicUpdateOrdering) -> Bool {
+    @usableFromInline package func exchange(_ desired: Bool, ordering: AtomicUpdateOrdering) -> Bool {
         WordAccess.update(address, .exchange, ordering: ordering, newValue: { _ in desired }) {
             pointer.pointee.exchange(desired, ordering: ordering)
         }
@@ -73,29 +73,29 @@ extension PaddedAtomic where Value == Bool {
 
 extension PaddedAtomic where Value == UInt64 {
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func load(ordering: AtomicLoadOrdering) -> UInt64 {
+    @usableFromInline package func load(ordering: AtomicLoadOrdering) -> UInt64 {
         WordAccess.read(address, .load, ordering: ordering) { pointer.pointee.load(ordering: ordering) }
     }
 
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func store(_ desired: UInt64, ordering: AtomicStoreOrdering) {
+    @usableFromInline package func store(_ desired: UInt64, ordering: AtomicStoreOrdering) {
         WordAccess.write(address, desired, ordering: ordering) { pointer.pointee.store(desired, ordering: ordering) }
     }
 }
 
 extension PaddedAtomic where Value == UInt32 {
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func load(ordering: AtomicLoadOrdering) -> UInt32 {
+    @usableFromInline package func load(ordering: AtomicLoadOrdering) -> UInt32 {
         WordAccess.read(address, .load, ordering: ordering) { pointer.pointee.load(ordering: ordering) }
     }
 
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func store(_ desired: UInt32, ordering: AtomicStoreOrdering) {
+    @usableFromInline package func store(_ desired: UInt32, ordering: AtomicStoreOrdering) {
         WordAccess.write(address, desired, ordering: ordering) { pointer.pointee.store(desired, ordering: ordering) }
     }
 
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func compareExchange(
+    @usableFromInline package func compareExchange(
         expected: UInt32, desired: UInt32,
         successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
     ) -> (exchanged: Bool, original: UInt32) {
@@ -107,7 +107,7 @@ extension PaddedAtomic where Value == UInt32 {
 
     /// Adds with wrap-around; returns the value before.
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func wrappingAdd(_ operand: UInt32, ordering: AtomicUpdateOrdering) -> UInt32 {
+    @usableFromInline package func wrappingAdd(_ operand: UInt32, ordering: AtomicUpdateOrdering) -> UInt32 {
         WordAccess.update(address, .add, ordering: ordering, newValue: { $0 &+ operand }) {
             pointer.pointee.wrappingAdd(operand, ordering: ordering).oldValue
         }
@@ -115,7 +115,7 @@ extension PaddedAtomic where Value == UInt32 {
 
     /// Subtracts with wrap-around; returns the value before.
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func wrappingSubtract(_ operand: UInt32, ordering: AtomicUpdateOrdering) -> UInt32 {
+    @usableFromInline package func wrappingSubtract(_ operand: UInt32, ordering: AtomicUpdateOrdering) -> UInt32 {
         WordAccess.update(address, .subtract, ordering: ordering, newValue: { $0 &- operand }) {
             pointer.pointee.wrappingSubtract(operand, ordering: ordering).oldValue
         }
@@ -123,7 +123,7 @@ extension PaddedAtomic where Value == UInt32 {
 
     /// Sets the bits of `operand`; returns the value before.
     @_transparent @_semantics("atomics.requires_constant_orderings")
-    public func bitwiseOr(_ operand: UInt32, ordering: AtomicUpdateOrdering) -> UInt32 {
+    @usableFromInline package func bitwiseOr(_ operand: UInt32, ordering: AtomicUpdateOrdering) -> UInt32 {
         WordAccess.update(address, .bitwiseOr, ordering: ordering, newValue: { $0 | operand }) {
             pointer.pointee.bitwiseOr(operand, ordering: ordering).oldValue
         }
@@ -140,17 +140,17 @@ extension PaddedAtomic where Value == UInt32 {
 /// them are the scheduling points; an exploration build reports each access to its race
 /// check (`ExplorationController.plainAccess`).
 @frozen
-public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
+@usableFromInline package struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
     @usableFromInline
     let pointer: UnsafeMutablePointer<Value>
 
-    public init(_ initialValue: Value, file: StaticString = #fileID, line: UInt = #line) {
+    @usableFromInline package init(_ initialValue: Value, file: StaticString = #fileID, line: UInt = #line) {
         let raw = IsolatedPage.allocate(file: file, line: line)
         pointer = raw.bindMemory(to: Value.self, capacity: 1)
         pointer.initialize(to: initialValue)
     }
 
-    public func deallocate() {
+    @usableFromInline package func deallocate() {
         IsolatedPage.deallocate(UnsafeMutableRawPointer(pointer))
     }
 }
@@ -158,7 +158,7 @@ public struct PaddedCell<Value: BitwiseCopyable>: @unchecked Sendable {
 extension PaddedCell where Value == UInt64 {
     /// A concrete load or store of the word, which ThreadSanitizer instruments in every build.
     @inlinable
-    public var value: UInt64 {
+    @usableFromInline package var value: UInt64 {
         get {
             #if Exploration
             Exploration.plainAccess(pointer, writes: false)

@@ -14,13 +14,13 @@ public struct ReducerSlot: Sendable {
     @usableFromInline package let line: SharedCacheLine
     /// The job (the reducer's `job` count) whose contribution the slot holds; 0 before the
     /// first. Written by the slot's thread only, with a releasing store.
-    public let sequence: PaddedAtomic<UInt64>
+    @usableFromInline package let sequence: PaddedAtomic<UInt64>
     /// The contribution: plain memory on purpose, so that ThreadSanitizer checks that the
     /// sequence's release/acquire orders every read of it.
-    public let contribution: PaddedCell<UInt64>
+    @usableFromInline package let contribution: PaddedCell<UInt64>
     /// The contributions this slot's thread has published: the number of the job it
     /// published last. Only that thread reads or writes it.
-    public let merges: PaddedCell<UInt64>
+    @usableFromInline package let merges: PaddedCell<UInt64>
 
     init() {
         merges = PaddedCell(0)
@@ -40,7 +40,7 @@ public struct SlotWords: Sendable {
     public let slots: [ReducerSlot]
     /// The current job's number, counted by the caller's `reset` (1 for the first job). Only
     /// the caller writes it; an atomic so that watchdogs can read it.
-    public let job: PaddedAtomic<UInt64>
+    @usableFromInline package let job: PaddedAtomic<UInt64>
     public let threadCount: Int
     public let spinPolicy: SpinPolicy
 

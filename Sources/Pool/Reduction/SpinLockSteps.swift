@@ -8,9 +8,9 @@ import Synchronization
 /// Owned by one reducer, which deallocates it in its deinit.
 @frozen
 public struct SpinLockWords: Sendable {
-    public let lock: PaddedAtomic<Bool>
-    public let remaining: PaddedAtomic<UInt32>
-    public let sum: PaddedCell<UInt64>
+    @usableFromInline package let lock: PaddedAtomic<Bool>
+    @usableFromInline package let remaining: PaddedAtomic<UInt32>
+    @usableFromInline package let sum: PaddedCell<UInt64>
     public let spinPolicy: SpinPolicy
 
     init(spinPolicy: SpinPolicy) {

@@ -18,7 +18,7 @@ public final class BasicScheduler: InspectableScheduler {
     public static var parksOnChangingWord: Bool { true }
 
     @usableFromInline let request: PaddedAtomic<UInt64>
-    public let barrier: StoppableBarrier
+    @usableFromInline package let barrier: StoppableBarrier
     @usableFromInline let spinPolicy: SpinPolicy
 
     public init(threadCount: Int, spinPolicy: SpinPolicy) {

@@ -33,7 +33,7 @@ public final class FutexSchedulerWith<Steps: FutexSteps>: InspectableScheduler {
     deinit { words.deallocate() }
 
     /// The task word and its sleeper count.
-    public var task: ParkingWord { words.task }
+    @usableFromInline package var task: ParkingWord { words.task }
 
     @inlinable
     public func start<Probe: PoolProbe>(target: UInt64, probe: Probe) throws(ProtocolInterruption) {

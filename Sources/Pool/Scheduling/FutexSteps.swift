@@ -16,9 +16,9 @@ public struct FutexWords: Sendable {
     public static let stopValue: UInt32 = .max
 
     /// The futex word: the count of unclaimed tasks, or stopped.
-    public let task: ParkingWord
+    @usableFromInline package let task: ParkingWord
     /// The current job's target, published by the compare-exchange on `task`.
-    public let target: PaddedAtomic<UInt64>
+    @usableFromInline package let target: PaddedAtomic<UInt64>
     /// Tasks per job: the threads other than the caller.
     public let workerCount: UInt32
     public let spinPolicy: SpinPolicy

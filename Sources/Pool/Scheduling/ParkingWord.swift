@@ -21,40 +21,40 @@ import Synchronization
 ///
 /// Ownership: owned by one scheduler, which calls `deallocate()` in its deinit.
 @frozen
-public struct ParkingWord: Sendable {
-    public let word: PaddedAtomic<UInt32>
+@usableFromInline package struct ParkingWord: Sendable {
+    @usableFromInline package let word: PaddedAtomic<UInt32>
     /// Threads blocked, or about to block, on `word`.
-    public let sleepers: PaddedAtomic<UInt32>
+    @usableFromInline package let sleepers: PaddedAtomic<UInt32>
 
     /// `label` names the word in exploration traces; its sleeper count is "<label>.sleepers".
-    public init(_ initialValue: UInt32, label: StaticString, sleepersLabel: StaticString) {
+    @usableFromInline package init(_ initialValue: UInt32, label: StaticString, sleepersLabel: StaticString) {
         word = PaddedAtomic(initialValue, label: label)
         sleepers = PaddedAtomic(0, label: sleepersLabel)
     }
 
     /// A parking word over words that already exist (in a `SharedCacheLine`, say); their
     /// owner deallocates them, never this value.
-    public init(word: PaddedAtomic<UInt32>, sleepers: PaddedAtomic<UInt32>) {
+    @usableFromInline package init(word: PaddedAtomic<UInt32>, sleepers: PaddedAtomic<UInt32>) {
         self.word = word
         self.sleepers = sleepers
     }
 
     /// Deallocates both words (only for a parking word built with `init(_:label:sleepersLabel:)`).
-    public func deallocate() {
+    @usableFromInline package func deallocate() {
         word.deallocate()
         sleepers.deallocate()
     }
 
     /// Blocks while the word equals `expected`. May return spuriously: callers loop.
     @inlinable
-    public func park(whileEqualTo expected: UInt32) {
+    @usableFromInline package func park(whileEqualTo expected: UInt32) {
         Self.park(at: word.address, whileEqualTo: expected, sleepers: sleepers)
     }
 
     /// Blocks while the 32-bit futex word at `address` equals `expected`, counted in
     /// `sleepers` meanwhile. May return spuriously: callers loop.
     @inlinable
-    public static func park(at address: UnsafeMutableRawPointer, whileEqualTo expected: UInt32,
+    @usableFromInline package static func park(at address: UnsafeMutableRawPointer, whileEqualTo expected: UInt32,
                             sleepers: PaddedAtomic<UInt32>) {
         // seq_cst: the sleeper's half of the Dekker pair; pairs with the seq_cst load of
         // `sleepers` in `wakeAllIfSleeping`.
@@ -84,7 +84,7 @@ public struct ParkingWord: Sendable {
     /// Wakes every thread parked on the word, if any may be. Call it after changing the word
     /// with a seq_cst RMW or store.
     @inlinable
-    public func wakeAllIfSleeping() {
+    @usableFromInline package func wakeAllIfSleeping() {
         // seq_cst: the publisher's half of the Dekker pair; pairs with the seq_cst increment
         // in `park`.
         if sleepers.load(ordering: .sequentiallyConsistent) != 0 {
@@ -94,13 +94,13 @@ public struct ParkingWord: Sendable {
 
     /// Wakes every parked thread unconditionally (one syscall).
     @inlinable
-    public func wakeAll() {
+    @usableFromInline package func wakeAll() {
         Self.wakeAll(at: word.address)
     }
 
     /// Wakes every thread parked on the futex word at `address` (one syscall).
     @inlinable
-    public static func wakeAll(at address: UnsafeMutableRawPointer) {
+    @usableFromInline package static func wakeAll(at address: UnsafeMutableRawPointer) {
         #if Exploration
         if let controller = Exploration.activeController {
             _ = controller.futexWake(ExplorationWord(address: address), count: Int32.max)
@@ -112,5 +112,5 @@ public struct ParkingWord: Sendable {
 
     /// Threads blocked or about to block (a diagnostic snapshot; relaxed, and read past
     /// exploration's scheduling points: diagnostics are not part of the protocol).
-    public var sleeperCount: UInt32 { sleepers.pointer.pointee.load(ordering: .relaxed) }
+    @usableFromInline package var sleeperCount: UInt32 { sleepers.pointer.pointee.load(ordering: .relaxed) }
 }

@@ -34,16 +34,16 @@ public struct SequenceWords: Sendable {
 
     @usableFromInline package let line: SharedCacheLine
     /// The futex word (the job sequence and stop) and its sleeper count, on `line`.
-    public let job: ParkingWord
+    @usableFromInline package let job: ParkingWord
     /// The current job's target, on `line`.
-    public let target: PaddedAtomic<UInt64>
+    @usableFromInline package let target: PaddedAtomic<UInt64>
     /// [thread] the sequence worker `thread` last took; entry 0 (the caller) is unused.
-    public let taken: [PaddedCell<UInt64>]
+    @usableFromInline package let taken: [PaddedCell<UInt64>]
     /// The sequence the caller published last (the job word's sequence bits, as only the
     /// caller changes them); the caller's private copy.
-    public let published: PaddedCell<UInt64>
+    @usableFromInline package let published: PaddedCell<UInt64>
     /// True once stop is raised: set before the job word's stop bit, never cleared.
-    public let stopped: PaddedAtomic<Bool>
+    @usableFromInline package let stopped: PaddedAtomic<Bool>
     public let spinPolicy: SpinPolicy
 
     init(threadCount: Int, spinPolicy: SpinPolicy) {

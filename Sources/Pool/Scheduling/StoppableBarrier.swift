@@ -11,25 +11,25 @@ import Synchronization
 /// (bounded), then park on the generation word.
 ///
 /// Ownership: owned by one scheduler, which calls `deallocate()` in its deinit.
-public struct StoppableBarrier: Sendable {
-    public let generation: ParkingWord
+@usableFromInline package struct StoppableBarrier: Sendable {
+    @usableFromInline package let generation: ParkingWord
     @usableFromInline let arrived: PaddedAtomic<UInt32>
     @usableFromInline let parties: UInt32
 
-    public init(parties: Int) {
+    @usableFromInline package init(parties: Int) {
         precondition(parties >= 1, "StoppableBarrier needs at least 1 party, got \(parties)")
         generation = ParkingWord(0, label: "generation", sleepersLabel: "generation.sleepers")
         arrived = PaddedAtomic(0, label: "arrived")
         self.parties = UInt32(parties)
     }
 
-    public func deallocate() {
+    @usableFromInline package func deallocate() {
         generation.deallocate()
         arrived.deallocate()
     }
 
     @inlinable
-    public var isBroken: Bool {
+    @usableFromInline package var isBroken: Bool {
         // relaxed: a hint; arriveAndWait re-reads with acquire.
         generation.word.load(ordering: .relaxed) & 1 != 0
     }
@@ -37,7 +37,7 @@ public struct StoppableBarrier: Sendable {
     /// Waits until all parties have arrived in this round. Throws `.stopped` if the barrier
     /// is or becomes broken before the round completes (as seen by this party).
     @inlinable
-    public func arriveAndWait<Probe: PoolProbe>(
+    @usableFromInline package func arriveAndWait<Probe: PoolProbe>(
         thread: Int, policy: SpinPolicy, probe: Probe
     ) throws(ProtocolInterruption) {
         let word = generation.word
@@ -74,7 +74,7 @@ public struct StoppableBarrier: Sendable {
     }
 
     /// Breaks the barrier for good and wakes every parked party.
-    public func breakBarrier() {
+    @usableFromInline package func breakBarrier() {
         // seq_cst: release for symmetry with the bump; the wake that follows is unconditional.
         _ = generation.word.bitwiseOr(1, ordering: .sequentiallyConsistent)
         generation.wakeAll()

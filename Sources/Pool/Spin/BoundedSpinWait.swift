@@ -2,9 +2,9 @@ import Glibc
 
 /// Spins, then yields, then gives up after the policy's yield phase: the caller parks next.
 /// Workers waiting for a task use this, so an idle pool stops using CPU.
-public enum BoundedSpinWait: SpinWait {
+@usableFromInline package enum BoundedSpinWait: SpinWait {
     @inlinable
-    public static func wait(
+    @usableFromInline package static func wait(
         policy: SpinPolicy,
         until isReadyCheap: () -> Bool,
         orFull isReadyFull: () -> Bool

@@ -10,7 +10,7 @@ import Glibc
 /// other means (a futex).
 ///
 /// Implementations are side by side so that a better one, or a broken one, drops in.
-public protocol SpinWait {
+@usableFromInline package protocol SpinWait {
     static func wait(
         policy: SpinPolicy,
         until isReadyCheap: () -> Bool,

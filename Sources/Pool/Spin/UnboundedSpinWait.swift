@@ -3,9 +3,9 @@ import Glibc
 /// Spins, then yields until the condition holds. Never gives up on its own: use it only for
 /// conditions that other threads are bound to make true or that watch the stop signal.
 /// Yielding (not burning) in phase 2 keeps an oversubscribed machine moving.
-public enum UnboundedSpinWait: SpinWait {
+@usableFromInline package enum UnboundedSpinWait: SpinWait {
     @inlinable
-    public static func wait(
+    @usableFromInline package static func wait(
         policy: SpinPolicy,
         until isReadyCheap: () -> Bool,
         orFull isReadyFull: () -> Bool
