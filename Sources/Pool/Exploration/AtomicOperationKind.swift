@@ -18,17 +18,17 @@ import Synchronization
     case relaxed, acquiring, releasing, acquiringAndReleasing, sequentiallyConsistent
 
     @inlinable
-    @usableFromInline package init(_ ordering: AtomicLoadOrdering) {
+    package init(_ ordering: AtomicLoadOrdering) {
         if ordering == .relaxed { self = .relaxed } else if ordering == .acquiring { self = .acquiring } else { self = .sequentiallyConsistent }
     }
 
     @inlinable
-    @usableFromInline package init(_ ordering: AtomicStoreOrdering) {
+    package init(_ ordering: AtomicStoreOrdering) {
         if ordering == .relaxed { self = .relaxed } else if ordering == .releasing { self = .releasing } else { self = .sequentiallyConsistent }
     }
 
     @inlinable
-    @usableFromInline package init(_ ordering: AtomicUpdateOrdering) {
+    package init(_ ordering: AtomicUpdateOrdering) {
         if ordering == .relaxed {
             self = .relaxed
         } else if ordering == .acquiring {

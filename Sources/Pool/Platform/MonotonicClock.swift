@@ -6,7 +6,7 @@ import Glibc
 /// because its `Instant` arithmetic goes through `Duration`'s 128-bit math on every check.
 @usableFromInline package enum MonotonicClock {
     @inlinable
-    @usableFromInline package static func nanoseconds() -> UInt64 {
+    package static func nanoseconds() -> UInt64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
@@ -16,7 +16,7 @@ import Glibc
 extension Duration {
     /// This duration in whole nanoseconds, clamped to 0 ... UInt64.max.
     @inlinable
-    @usableFromInline package var clampedNanoseconds: UInt64 {
+    package var clampedNanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         if seconds < 0 { return 0 }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)

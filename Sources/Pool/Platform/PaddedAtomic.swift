@@ -40,7 +40,7 @@ import Synchronization
 
     /// The word's address, for futex calls. Only meaningful for 32-bit values.
     @inlinable
-    @usableFromInline package var address: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pointer) }
+    package var address: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pointer) }
 
     @usableFromInline package func deallocate() {
         pointer.deinitialize(count: 1)
@@ -158,7 +158,7 @@ extension PaddedAtomic where Value == UInt32 {
 extension PaddedCell where Value == UInt64 {
     /// A concrete load or store of the word, which ThreadSanitizer instruments in every build.
     @inlinable
-    @usableFromInline package var value: UInt64 {
+    package var value: UInt64 {
         get {
             #if Exploration
             Exploration.plainAccess(pointer, writes: false)

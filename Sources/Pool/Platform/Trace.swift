@@ -17,7 +17,7 @@ import Glibc
     #endif
 
     @inlinable @inline(__always)
-    @usableFromInline package static func log(_ thread: Int, _ message: @autoclosure () -> String) {
+    package static func log(_ thread: Int, _ message: @autoclosure () -> String) {
         #if DEBUG
         if isEnabled { write(thread, message()) }
         #endif

@@ -47,14 +47,14 @@ import Synchronization
 
     /// Blocks while the word equals `expected`. May return spuriously: callers loop.
     @inlinable
-    @usableFromInline package func park(whileEqualTo expected: UInt32) {
+    package func park(whileEqualTo expected: UInt32) {
         Self.park(at: word.address, whileEqualTo: expected, sleepers: sleepers)
     }
 
     /// Blocks while the 32-bit futex word at `address` equals `expected`, counted in
     /// `sleepers` meanwhile. May return spuriously: callers loop.
     @inlinable
-    @usableFromInline package static func park(at address: UnsafeMutableRawPointer, whileEqualTo expected: UInt32,
+    package static func park(at address: UnsafeMutableRawPointer, whileEqualTo expected: UInt32,
                             sleepers: PaddedAtomic<UInt32>) {
         // seq_cst: the sleeper's half of the Dekker pair; pairs with the seq_cst load of
         // `sleepers` in `wakeAllIfSleeping`.
@@ -84,7 +84,7 @@ import Synchronization
     /// Wakes every thread parked on the word, if any may be. Call it after changing the word
     /// with a seq_cst RMW or store.
     @inlinable
-    @usableFromInline package func wakeAllIfSleeping() {
+    package func wakeAllIfSleeping() {
         // seq_cst: the publisher's half of the Dekker pair; pairs with the seq_cst increment
         // in `park`.
         if sleepers.load(ordering: .sequentiallyConsistent) != 0 {
@@ -94,13 +94,13 @@ import Synchronization
 
     /// Wakes every parked thread unconditionally (one syscall).
     @inlinable
-    @usableFromInline package func wakeAll() {
+    package func wakeAll() {
         Self.wakeAll(at: word.address)
     }
 
     /// Wakes every thread parked on the futex word at `address` (one syscall).
     @inlinable
-    @usableFromInline package static func wakeAll(at address: UnsafeMutableRawPointer) {
+    package static func wakeAll(at address: UnsafeMutableRawPointer) {
         #if Exploration
         if let controller = Exploration.activeController {
             _ = controller.futexWake(ExplorationWord(address: address), count: Int32.max)

@@ -29,7 +29,7 @@ import Synchronization
     }
 
     @inlinable
-    @usableFromInline package var isBroken: Bool {
+    package var isBroken: Bool {
         // relaxed: a hint; arriveAndWait re-reads with acquire.
         generation.word.load(ordering: .relaxed) & 1 != 0
     }
@@ -37,7 +37,7 @@ import Synchronization
     /// Waits until all parties have arrived in this round. Throws `.stopped` if the barrier
     /// is or becomes broken before the round completes (as seen by this party).
     @inlinable
-    @usableFromInline package func arriveAndWait<Probe: PoolProbe>(
+    package func arriveAndWait<Probe: PoolProbe>(
         thread: Int, policy: SpinPolicy, probe: Probe
     ) throws(ProtocolInterruption) {
         let word = generation.word

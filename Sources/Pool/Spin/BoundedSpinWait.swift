@@ -4,7 +4,7 @@ import Glibc
 /// Workers waiting for a task use this, so an idle pool stops using CPU.
 @usableFromInline package enum BoundedSpinWait: SpinWait {
     @inlinable
-    @usableFromInline package static func wait(
+    package static func wait(
         policy: SpinPolicy,
         until isReadyCheap: () -> Bool,
         orFull isReadyFull: () -> Bool

@@ -5,7 +5,7 @@ import Glibc
 /// Yielding (not burning) in phase 2 keeps an oversubscribed machine moving.
 @usableFromInline package enum UnboundedSpinWait: SpinWait {
     @inlinable
-    @usableFromInline package static func wait(
+    package static func wait(
         policy: SpinPolicy,
         until isReadyCheap: () -> Bool,
         orFull isReadyFull: () -> Bool
