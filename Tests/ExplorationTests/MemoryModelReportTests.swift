@@ -72,6 +72,44 @@ struct MemoryModelReportTests {
         }
     }
 
+    /// Thread 1 writes a cell and sets a relaxed flag; thread 0 reads the cell once it sees
+    /// the flag. `told`: the two tell the model of a synchronization it does not schedule (as
+    /// `FailureRecord`'s mutex and the driver's ledger do), which orders the hand-over.
+    @Test("An unscheduled synchronization told to the model orders plain memory; untold, the same hand-over races",
+          arguments: [true, false])
+    func unscheduledSynchronization(told: Bool) throws {
+        try ExplorationHarness.lock.withLock { _ in
+            let cell = PaddedCell<UInt64>(0)
+            let words = Words()
+            defer {
+                cell.deallocate()
+                words.deallocate()
+            }
+            let token: UInt = 0xF00D
+            let (schedules, findings) = ExplorationHarness.countSchedules(bound: 3) {
+                words.reset()
+                cell.value = 0
+                let writer = ControlledThread(1) {
+                    cell.value = 42
+                    if told { Exploration.activeController?.happensBefore(token) }
+                    words.first.store(1, ordering: .relaxed)
+                }
+                if words.first.load(ordering: .relaxed) == 1 {
+                    if told { Exploration.activeController?.happensAfter(token) }
+                    _ = cell.value
+                }
+                writer.join()
+            }
+            #expect(schedules > 1)
+            if told {
+                #expect(findings.isEmpty, "\(findings.first?.message ?? "")")
+            } else {
+                let finding = try #require(findings.first)
+                #expect(finding.kind == .dataRace)
+            }
+        }
+    }
+
     @Test("A stale read is a deviation of the schedule, marked in the trace with the newer store")
     func staleReadIsTraced() throws {
         try ExplorationHarness.lock.withLock { _ in

@@ -17,13 +17,47 @@ import PoolSupport
     @discardableResult
     @usableFromInline package func record(thread: Int, error: any Error) -> Bool {
         mutex.withLock {
+            explorationLocked()
+            defer { explorationUnlocking() }
+            explorationAccess(writes: false)
             if first != nil { return false }
+            explorationAccess(writes: true)
             first = (thread, error)
             return true
         }
     }
 
     @usableFromInline package var failure: (thread: Int, error: any Error)? {
-        mutex.withLock { first }
+        mutex.withLock {
+            explorationLocked()
+            defer { explorationUnlocking() }
+            explorationAccess(writes: false)
+            return first
+        }
+    }
+
+    // Under `stress --explore` the record is one cell of the memory model's race check, and
+    // the mutex, which the controller does not schedule, is told to the model: its lock as an
+    // acquire, its unlock as a release (`ExplorationController.happensBefore`). In any other
+    // build these compile to nothing.
+
+    private var explorationToken: UInt { UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()) }
+
+    private func explorationLocked() {
+        #if Exploration
+        Exploration.activeController?.happensAfter(explorationToken)
+        #endif
+    }
+
+    private func explorationUnlocking() {
+        #if Exploration
+        Exploration.activeController?.happensBefore(explorationToken)
+        #endif
+    }
+
+    private func explorationAccess(writes: Bool) {
+        #if Exploration
+        Exploration.activeController?.plainAccess(explorationToken, writes: writes)
+        #endif
     }
 }

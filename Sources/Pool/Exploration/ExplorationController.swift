@@ -54,16 +54,16 @@ import Synchronization
     /// point; a controller with a happens-before model checks it for a data race.
     func plainAccess(_ address: UInt, writes: Bool)
 
-    /// The harness's own handshake outside the pool's words (the stress driver's job ledger,
-    /// whose atomics the controller does not schedule): everything the calling thread did so
-    /// far happens before a later `harnessAcquire` of the same `token`. Not a scheduling point;
-    /// a happens-before model needs it so that the harness's plain memory (its witness data)
-    /// is judged with the harness's own ordering, not only the pool's.
-    func harnessRelease(_ token: UInt)
+    /// A synchronization the controller does not schedule (a pthread mutex's unlock, the
+    /// stress driver's own hand-over through its ledger): everything the calling thread did so
+    /// far happens before a later `happensAfter` of the same `token`, as a release does before
+    /// the acquire that reads it. Not a scheduling point; a happens-before model needs it so
+    /// that plain memory such a synchronization orders is judged with that ordering.
+    func happensBefore(_ token: UInt)
 
-    /// The acquiring side of `harnessRelease`: the calling thread has seen what `token`'s
-    /// releases published.
-    func harnessAcquire(_ token: UInt)
+    /// The acquiring side of `happensBefore` (a mutex's lock, the driver's wait): the calling
+    /// thread has seen what `token`'s releases published.
+    func happensAfter(_ token: UInt)
 
     /// A spin check is about to evaluate its condition: the words it loads from here to
     /// `spinCheckFailed` are the ones whose change can make it true. Not a scheduling point.
@@ -104,9 +104,9 @@ extension ExplorationController {
     /// Default: no race check.
     @usableFromInline package func plainAccess(_ address: UInt, writes: Bool) {}
     /// Default: no happens-before model.
-    @usableFromInline package func harnessRelease(_ token: UInt) {}
+    @usableFromInline package func happensBefore(_ token: UInt) {}
     /// Default: no happens-before model.
-    @usableFromInline package func harnessAcquire(_ token: UInt) {}
+    @usableFromInline package func happensAfter(_ token: UInt) {}
     /// Default: a controller that does not model spins needs no read set.
     @usableFromInline package func spinCheckWillBegin() {}
     /// Default: the new worker starts whenever the kernel runs it.

@@ -131,7 +131,7 @@ final class JobLedger: @unchecked Sendable {
         #if Exploration
         // The same hand-over, told to the explorer's memory model, which does not see this
         // ledger's atomics: the receiver's witness reads happen before the caller's next job.
-        Exploration.activeController?.harnessRelease(UInt(bitPattern: receivers + entry))
+        Exploration.activeController?.happensBefore(UInt(bitPattern: receivers + entry))
         #endif
         // release: hands the board back to the caller (pairs with its acquiring wait).
         return TaggedTally.increment(receivers[entry], job: job, releasing: true)
@@ -162,7 +162,7 @@ final class JobLedger: @unchecked Sendable {
         let received = { TaggedTally.count(receivers[Self.entry(of: number)].load(ordering: .acquiring), job: number) ?? 0 != 0 }
         _ = UnboundedSpinWait.wait(policy: .default, until: received, orFull: received)
         #if Exploration
-        Exploration.activeController?.harnessAcquire(UInt(bitPattern: receivers + Self.entry(of: number)))
+        Exploration.activeController?.happensAfter(UInt(bitPattern: receivers + Self.entry(of: number)))
         #endif
     }
 

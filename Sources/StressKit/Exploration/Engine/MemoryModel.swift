@@ -67,7 +67,7 @@ struct MemoryModel {
     let kind: MemoryModelKind
     private(set) var clocks = Array(repeating: VectorClock.zero, count: VectorClock.slots)
     private var words: [UInt: WordHistory] = [:]
-    /// Per harness token (`ExplorationController.harnessRelease`): the join of the clocks of
+    /// Per token of an unscheduled synchronization (`ExplorationController.happensBefore`): the join of the clocks of
     /// every release of it so far.
     private var tokenClocks: [UInt: VectorClock] = [:]
 

@@ -476,12 +476,12 @@ final class ScheduleRun: ExplorationController, @unchecked Sendable {
         model.forget(word.address)
     }
 
-    func harnessRelease(_ token: UInt) {
+    func happensBefore(_ token: UInt) {
         guard model.isWeak else { return }
         model.release(token: token, by: me)
     }
 
-    func harnessAcquire(_ token: UInt) {
+    func happensAfter(_ token: UInt) {
         guard model.isWeak else { return }
         model.acquire(token: token, by: me)
     }
