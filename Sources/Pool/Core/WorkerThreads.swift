@@ -17,7 +17,14 @@ package final class WorkerThreads {
     /// pinning fails still runs, and is joined by `joinAll` like the others.
     package func spawn(thread: Int, cpu: Int?, body: @escaping @Sendable () -> Void) throws(PoolError) {
         let worker: NamedThread
-        var entry = body
+        let name = ThreadCensus.poolWorkerPrefix + "\(thread)"
+        // The ledger (off but in the stress driver) counts the worker until its body returns.
+        let ledgerKey = PageLedger.threadStarted(name)
+        let counted: @Sendable () -> Void = {
+            body()
+            PageLedger.threadEnded(ledgerKey)
+        }
+        var entry = counted
         #if Exploration
         // The creating thread's controller learns each worker's pool index, and runs it only
         // when it chooses.
@@ -26,14 +33,15 @@ package final class WorkerThreads {
             controller.workerWillSpawn(thread: thread)
             entry = {
                 controller.workerDidStart(thread: thread)
-                body()
+                counted()
                 controller.workerWillExit(thread: thread)
             }
         }
         #endif
         do {
-            worker = try NamedThread(name: ThreadCensus.poolWorkerPrefix + "\(thread)", entry)
+            worker = try NamedThread(name: name, entry)
         } catch {
+            PageLedger.threadEnded(ledgerKey)
             throw .threadCreationFailed(thread: thread, errno: error.errno)
         }
         threads.append(worker)

@@ -2,9 +2,11 @@ import Glibc
 import PoolSupport
 import Synchronization
 
-/// Exact accounting of the pages a pool allocates (`IsolatedPage`: every padded word, cell
-/// and shared line, so every futex word too), for the stress driver's `resource leak`
-/// verdict: which page a pool did not give back, and where it was allocated.
+/// Exact accounting of what a pool takes from the system: the pages it allocates
+/// (`IsolatedPage`: every padded word, cell and shared line, so every futex word too) and the
+/// worker threads it starts (`WorkerThreads`, until each one's body has returned), for the
+/// stress driver's `resource leak` verdict: which page or thread a pool did not give back, and
+/// where it was allocated or started.
 ///
 /// Contract: off until `start()`; while off, an allocation or a free costs one relaxed load
 /// and nothing else. Pages are allocated when a pool is built and freed when it is destroyed,
@@ -13,6 +15,9 @@ import Synchronization
 package enum PageLedger {
     /// One live page: where it was allocated, by which thread, in which order.
     package struct Entry: Sendable {
+        /// A page, or a worker thread (`threadStarted`).
+        package enum Kind: String, Sendable { case page, thread }
+        package var kind: Kind = .page
         package var site: String
         package var thread: UInt
         package var serial: UInt64
@@ -54,8 +59,35 @@ package enum PageLedger {
     /// The pages the calling thread allocated after `mark` and has not freed: for a pool
     /// built on this thread after `mark` and destroyed since, what it leaked.
     package static func livePages(allocatedByThisThreadSince mark: UInt64) -> [Entry] {
+        liveResources(allocatedByThisThreadSince: mark).filter { $0.kind == .page }
+    }
+
+    /// The pages and worker threads the calling thread allocated or started after `mark` and
+    /// that are still live.
+    package static func liveResources(allocatedByThisThreadSince mark: UInt64) -> [Entry] {
         let thread = UInt(pthread_self())
-        let pages = mutex.withLock { live.values.filter { $0.thread == thread && $0.serial > mark } }
-        return pages.sorted { $0.serial < $1.serial }
+        let entries = mutex.withLock { live.values.filter { $0.thread == thread && $0.serial > mark } }
+        return entries.sorted { $0.serial < $1.serial }
+    }
+
+    /// A worker thread is about to start on the calling thread's behalf: its key for
+    /// `threadEnded`, or nil while the ledger is off. Keys have the top bit set, which no
+    /// page's address has.
+    package static func threadStarted(_ name: String, site: StaticString = #fileID, line: UInt = #line) -> UInt? {
+        // relaxed: see `start`.
+        guard isOn.load(ordering: .relaxed) else { return nil }
+        return mutex.withLock {
+            nextSerial &+= 1
+            let key = UInt(1) << (UInt.bitWidth - 1) | UInt(nextSerial)
+            live[key] = Entry(kind: .thread, site: "\(name), started at \(site):\(line)", thread: UInt(pthread_self()), serial: nextSerial)
+            return key
+        }
+    }
+
+    /// The worker thread of `key` has returned from its body (or was never created).
+    package static func threadEnded(_ key: UInt?) {
+        guard let key else { return }
+        let removed = mutex.withLock { live.removeValue(forKey: key) }
+        _ = removed  // released outside the lock
     }
 }

@@ -254,14 +254,22 @@ public struct EpisodeRunner {
     /// returned: the check waits for that, bounded.
     func checkPagesReturned(since mark: UInt64, episode: Episode, firstJob: Int) {
         let deadline = MonotonicClock.nanoseconds() &+ 1_000_000_000
-        var live = PageLedger.livePages(allocatedByThisThreadSince: mark)
+        var live = PageLedger.liveResources(allocatedByThisThreadSince: mark)
         while !live.isEmpty && MonotonicClock.nanoseconds() < deadline {
             usleep(1_000)
-            live = PageLedger.livePages(allocatedByThisThreadSince: mark)
+            live = PageLedger.liveResources(allocatedByThisThreadSince: mark)
         }
         guard !live.isEmpty else { return }
-        let sites = live.prefix(4).map(\.site).joined(separator: ", ")
-        fail(.resourceLeak, "the pool of jobs from index \(firstJob) (\(Self.poolLabel(episode, variant: context.options.variant))) left \(live.count) page\(live.count == 1 ? "" : "s") of its own after it was destroyed, allocated at \(sites)", episode, firstJob)
+        let pages = live.filter { $0.kind == .page }
+        let threads = live.filter { $0.kind == .thread }
+        var parts: [String] = []
+        if !threads.isEmpty {
+            parts.append("\(threads.count) worker thread\(threads.count == 1 ? "" : "s") still running (\(threads.prefix(4).map(\.site).joined(separator: "; ")))")
+        }
+        if !pages.isEmpty {
+            parts.append("\(pages.count) page\(pages.count == 1 ? "" : "s") of its own, allocated at \(pages.prefix(4).map(\.site).joined(separator: ", "))")
+        }
+        fail(.resourceLeak, "the pool of jobs from index \(firstJob) (\(Self.poolLabel(episode, variant: context.options.variant))) left \(parts.joined(separator: " and ")) after it was destroyed", episode, firstJob)
     }
 
     /// A worker's failure at a point it passes while it waits for a job.
