@@ -66,15 +66,14 @@ enum ExplorationOffer {
         guard episode.threadCount >= 2 && episode.threadCount <= ScheduleRunLimits.maximumThreads,
               let window = episode.explorationWindow(endingAt: jobIndex),
               window.allSatisfy({ $0.target <= ScheduleRunLimits.maximumTarget }) else { return nil }
-        let jobs = window.map { job -> PlannedJob in
-            guard let fault = job.fault, fault.kind == .longStall else { return job }
-            return PlannedJob(target: job.target, gapMicroseconds: 0, fault: nil)
+        // No idle gaps (the explorer's choices are the delays), and a long stall is only one.
+        let jobs = window.map { job in
+            PlannedJob(target: job.target, gapMicroseconds: 0, fault: job.fault?.kind == .longStall ? nil : job.fault)
         }
         // The number that makes the scenario's first pool the driver's pool of the window's
         // first job (`EpisodeRunner.boundarySequence` draws from the episode and that job).
         let scenario = Episode(index: episode.index &+ window.startIndex, scheduler: episode.scheduler, reducer: episode.reducer,
-                               threadCount: episode.threadCount, spin: .standard, pinning: false, noiseLevel: 0,
-                               jobs: jobs.map { PlannedJob(target: $0.target, gapMicroseconds: 0, fault: $0.fault) })
+                               threadCount: episode.threadCount, spin: .standard, pinning: false, noiseLevel: 0, jobs: jobs)
         return scenario.scenarioText
     }
 
